@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -60,6 +61,7 @@ CREATE TABLE IF NOT EXISTS indicator (
     time_aggregation VARCHAR NOT NULL,  -- sum, last, ratio, none
     numerator_code VARCHAR,
     denominator_code VARCHAR,
+    ratio_scale DOUBLE,              -- value = ratio_scale * numerator / denominator
     min_value DOUBLE,
     max_value DOUBLE,
     group_code VARCHAR NOT NULL,     -- socio_economic, party_organisation, inspection, campaign
@@ -166,28 +168,41 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
-        raise SchemaError("db_unreadable", path=str(path), detail=str(exc).splitlines()[0]) from exc
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "lock" in detail.lower():
+            raise SchemaError("db_locked", path=str(path)) from exc
+        raise SchemaError("db_unreadable", path=str(path), detail=detail) from exc
+
+
+def fetch_value(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    """The first column of the first row, or None; reads the result to its end.
+
+    DuckDB 2 refuses new work on a connection while a result is unread, so a bare
+    ``fetchone()`` is not enough.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The stored schema version, or None for a file without our tables."""
-    has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()
-    if not has_meta or has_meta[0] == 0:
+    has_meta = fetch_value(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    )
+    if not has_meta:
         return None
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else None
+    value = fetch_value(con, "SELECT value FROM meta WHERE key = 'schema_version'")
+    return int(value) if value is not None else None
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """Create the schema in an empty file or upgrade an older one; return its version."""
     version = schema_version(con)
     if version is None:
-        other_tables = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-        ).fetchone()
-        if other_tables and other_tables[0]:
+        other_tables = fetch_value(
+            con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+        )
+        if other_tables:
             raise SchemaError("db_foreign", path=str(path))
         con.execute("BEGIN")
         con.execute(_TABLES_V1)

@@ -1,0 +1,4 @@
+"""ETL: report spreadsheets → tidy, validated rows → the DuckDB warehouse.
+
+Importable without Streamlit: the CLI, the upload page and the tests share it.
+"""

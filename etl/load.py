@@ -1,0 +1,272 @@
+"""Load one report file: read → recognise → resolve → store in one transaction.
+
+A file is stored whole or not at all. The same file (same SHA-256) stored again
+stores nothing; a file whose every row equals the current value stores nothing
+either. A corrected value becomes current through a new batch; the old row stays
+as history and comes back if the new batch is rolled back.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.errors import EtlError, Problem
+from etl.layout import find_table
+from etl.lookup import Catalogue
+from etl.messages import register
+from etl.reader import DEFAULT_MAX_FILE_BYTES, read_workbook
+from etl.resolve import Defaults, Resolver, rows_frame
+from etl.warehouse import fetch_value, open_warehouse
+
+register(
+    {
+        "nothing_new": (
+            "Mọi số liệu trong tệp đã có sẵn trong kho với cùng giá trị; không lưu gì thêm.",
+            "Every figure in the file is already stored with the same value; nothing was "
+            "stored.",
+        ),
+        "duplicate_file": (
+            "Tệp này đã được lưu trước đây (đợt nạp {batch_id}); không lưu lại.",
+            "This file was stored before (batch {batch_id}); nothing was stored again.",
+        ),
+        "replaces_value": (
+            "Thay giá trị đang lưu {old} → {new} ({unit}, {indicator}, {period}).",
+            "Replaces the stored value {old} → {new} ({unit}, {indicator}, {period}).",
+        ),
+    }
+)
+
+Progress = Callable[[str], None]
+KEY = ["unit_code", "indicator_code", "period_start", "period_end"]
+_COMPARED = ["value", "qualifier", "target", "is_illustrative", "is_preliminary"]
+
+
+@dataclass
+class LoadOptions:
+    indicator: str | None = None
+    unit: str | None = None
+    period: str | None = None
+    loaded_by: str = field(default_factory=getpass.getuser)
+    source: str = "cli"
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+
+@dataclass
+class LoadResult:
+    file_name: str
+    batch_id: int | None
+    rows: pd.DataFrame
+    problems: list[Problem]
+    duplicate_of: int | None = None
+    unchanged: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_file(
+    db_path: Path,
+    file_path: Path,
+    options: LoadOptions | None = None,
+    *,
+    dry_run: bool = False,
+    display_name: str | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Check a report file and, unless ``dry_run`` or it has errors, store it."""
+    options = options or LoadOptions()
+    label = display_name or str(file_path)
+    con = open_warehouse(db_path)
+    try:
+        return _load(con, file_path, label, options, dry_run, progress or (lambda _: None))
+    finally:
+        con.close()
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    file_path: Path,
+    label: str,
+    options: LoadOptions,
+    dry_run: bool,
+    progress: Progress,
+) -> LoadResult:
+    def rejected(problem: Problem) -> LoadResult:
+        return LoadResult(label, None, rows_frame([]), [problem])
+
+    try:
+        defaults = _check_defaults(con, options)
+        progress(label)
+        grids = read_workbook(file_path, max_bytes=options.max_file_bytes)
+    except EtlError as err:
+        return rejected(Problem(label, "", "", err.key, err.params))
+    resolver = Resolver(Catalogue.from_db(con), label, defaults)
+    tables = 0
+    for grid in grids:
+        if not grid.visible:
+            continue
+        table = find_table(grid)
+        if table is None:
+            continue
+        tables += 1
+        progress(f"{label}:{grid.sheet}: {len(table.records)}")
+        resolver.add_table(table)
+    result = LoadResult(label, None, rows_frame(resolver.result.rows), resolver.result.problems)
+    if tables == 0:
+        result.problems.append(Problem(label, grids[0].sheet, "", "no_table"))
+    elif result.ok and result.rows.empty:
+        result.problems.append(Problem(label, grids[0].sheet, "", "no_rows"))
+    if not result.ok:
+        return result
+    sha = file_sha256(file_path)
+    duplicate = fetch_value(
+        con, "SELECT min(batch_id) FROM batch WHERE file_sha256 = ? AND status = 'active'", [sha]
+    )
+    if duplicate is not None:
+        result.duplicate_of = int(duplicate)
+        result.problems.append(Problem(label, "", "", "duplicate_file", {"batch_id": duplicate},
+                                       "warning"))
+        return result
+    changed = _changes_against_current(con, result)
+    if changed == 0:
+        result.unchanged = True
+        result.problems.append(Problem(label, "", "", "nothing_new", {}, "warning"))
+        return result
+    if not dry_run:
+        result.batch_id = _store(con, result.rows, label, sha, options)
+    return result
+
+
+def _check_defaults(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> Defaults:
+    if options.indicator is not None:
+        found = fetch_value(con, "SELECT 1 FROM indicator WHERE indicator_code = ?",
+                            [options.indicator])
+        if not found:
+            raise EtlError("option_unknown_indicator", value=options.indicator)
+    if options.unit is not None:
+        found = fetch_value(con, "SELECT 1 FROM unit WHERE unit_code = ?", [options.unit])
+        if not found:
+            raise EtlError("option_unknown_unit", value=options.unit)
+    return Defaults(indicator=options.indicator, unit=options.unit, period=options.period)
+
+
+register(
+    {
+        "option_unknown_indicator": (
+            "Mã chỉ tiêu “{value}” không có trong danh mục. Xem danh sách trong "
+            "data/indicators.csv.",
+            "Indicator code “{value}” is not in the catalogue. See data/indicators.csv.",
+        ),
+        "option_unknown_unit": (
+            "Mã đơn vị “{value}” không có trong danh mục. Xem danh sách trong data/units.csv.",
+            "Unit code “{value}” is not in the catalogue. See data/units.csv.",
+        ),
+    }
+)
+
+
+def _changes_against_current(con: duckdb.DuckDBPyConnection, result: LoadResult) -> int:
+    """Count rows that differ from the current values; warn for each replaced value."""
+    rows = result.rows
+    con.register("incoming_rows", rows)
+    try:
+        stored = con.execute(
+            """
+            SELECT n.source_sheet, n.source_cell, n.unit_name, n.indicator_name,
+                   n.period_label, o.value AS old_value, n.value AS new_value,
+                   (o.value IS NOT DISTINCT FROM n.value
+                    AND o.qualifier IS NOT DISTINCT FROM n.qualifier
+                    AND o.target IS NOT DISTINCT FROM n.target
+                    AND o.is_illustrative = n.is_illustrative
+                    AND o.is_preliminary = n.is_preliminary) AS same
+            FROM incoming_rows n
+            JOIN observation o
+              ON o.is_current AND o.unit_code = n.unit_code
+             AND o.indicator_code = n.indicator_code
+             AND o.period_start = n.period_start AND o.period_end = n.period_end
+            JOIN batch b ON b.batch_id = o.batch_id AND b.status = 'active'
+            """
+        ).fetchall()
+    finally:
+        con.unregister("incoming_rows")
+    for sheet, cell, unit, indicator, period, old, new, same in stored:
+        if not same:
+            result.problems.append(Problem(
+                result.file_name, sheet, cell, "replaces_value",
+                {"old": _num(old), "new": _num(new), "unit": unit, "indicator": indicator,
+                 "period": period},
+                "warning",
+            ))
+    unchanged = sum(1 for *_, same in stored if same)
+    return len(rows) - unchanged
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}".replace(".", ",")
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, label: str, sha: str,
+    options: LoadOptions,
+) -> int:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        batch_id = int(fetch_value(
+            con,
+            "INSERT INTO batch (file_name, file_sha256, loaded_by, loaded_at, row_count, status,"
+            " source) VALUES (?, ?, ?, ?, ?, 'active', ?) RETURNING batch_id",
+            [Path(label).name, sha, options.loaded_by, datetime.now(), len(rows), options.source],
+        ))
+        con.register("incoming_rows", rows)
+        con.execute(
+            """
+            UPDATE observation SET is_current = false
+            FROM incoming_rows n
+            WHERE observation.is_current
+              AND observation.unit_code = n.unit_code
+              AND observation.indicator_code = n.indicator_code
+              AND observation.period_start = n.period_start
+              AND observation.period_end = n.period_end
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO observation
+            SELECT ? AS batch_id, unit_code, indicator_code, period_start, period_end,
+                   period_type, value, qualifier, target, note, is_illustrative,
+                   is_preliminary, source_sheet, source_cell, true AS is_current
+            FROM incoming_rows
+            """,
+            [batch_id],
+        )
+        con.unregister("incoming_rows")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return batch_id

@@ -1,0 +1,128 @@
+"""Find units and indicators of the catalogue from the names staff type."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from etl.text import fold
+
+# Administrative prefixes, folded, longest first so "thanh pho" wins over "thanh".
+_UNIT_PREFIXES = sorted(
+    [
+        "thanh pho", "tp.", "tp", "tinh", "quan", "q.", "huyen", "h.", "thi xa", "tx.",
+        "phuong", "p.", "xa", "thi tran", "tt.",
+    ],
+    key=len,
+    reverse=True,
+)
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def strip_unit_prefix(folded: str) -> str:
+    for prefix in _UNIT_PREFIXES:
+        if folded.startswith(prefix) and len(folded) > len(prefix):
+            rest = folded[len(prefix):]
+            if prefix.endswith(".") or rest.startswith(" "):
+                return rest.strip(" .")
+    return folded
+
+
+@dataclass(frozen=True)
+class UnitEntry:
+    code: str
+    name_vi: str
+    valid_from: date | None
+    valid_to: date | None
+
+    def valid_during(self, start: date, end: date) -> bool:
+        """True when the unit existed for at least part of the period."""
+        return (self.valid_from is None or end >= self.valid_from) and (
+            self.valid_to is None or start <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    code: str
+    name_vi: str
+    name_en: str
+    measure_vi: str
+    kind: str
+    min_value: float | None
+    max_value: float | None
+
+
+class Catalogue:
+    """The units and indicators of one warehouse, indexed by every way of naming them."""
+
+    def __init__(self, units: list[UnitEntry], indicators: list[IndicatorEntry],
+                 aliases: dict[str, list[str]]) -> None:
+        self.units = {u.code: u for u in units}
+        self.indicators = {i.code: i for i in indicators}
+        self._exact: dict[str, set[str]] = {}
+        self._stripped: dict[str, set[str]] = {}
+        for unit in units:
+            for name in [unit.code, unit.name_vi, *aliases.get(unit.code, [])]:
+                self._exact.setdefault(fold(name), set()).add(unit.code)
+                self._stripped.setdefault(strip_unit_prefix(fold(name)), set()).add(unit.code)
+        self._indicator_names: dict[str, str] = {}
+        for indicator in indicators:
+            for name in (indicator.code, indicator.name_vi, indicator.name_en):
+                self._indicator_names[_indicator_key(name)] = indicator.code
+
+    @classmethod
+    def from_db(cls, con: duckdb.DuckDBPyConnection) -> Catalogue:
+        unit_rows = con.execute(
+            "SELECT unit_code, name_vi, valid_from, valid_to, coalesce(aliases, '') FROM unit"
+        ).fetchall()
+        units = [UnitEntry(code, name, start, end) for code, name, start, end, _ in unit_rows]
+        aliases = {code: [a for a in text.split("|") if a.strip()]
+                   for code, _, _, _, text in unit_rows}
+        indicator_rows = con.execute(
+            "SELECT indicator_code, name_vi, name_en, measure_vi, kind, min_value, max_value "
+            "FROM indicator"
+        ).fetchall()
+        indicators = [IndicatorEntry(*row) for row in indicator_rows]
+        return cls(units, indicators, aliases)
+
+    def find_units(self, name: str) -> set[str]:
+        """Codes of every unit that the name may mean."""
+        key = fold(name)
+        return set(self._exact.get(key) or self._stripped.get(strip_unit_prefix(key), set()))
+
+    def unit_for_period(self, name: str, start: date, end: date) -> tuple[str | None, set[str]]:
+        """The one unit the name means during the period, and all candidates."""
+        candidates = self.find_units(name)
+        valid = {c for c in candidates if self.units[c].valid_during(start, end)}
+        if len(valid) == 1:
+            return next(iter(valid)), candidates
+        return None, candidates
+
+    def closest_units(self, name: str, count: int = 3) -> list[str]:
+        """Names of the known units closest to an unknown name."""
+        key = strip_unit_prefix(fold(name))
+        matches = difflib.get_close_matches(key, list(self._stripped), n=count, cutoff=0.5)
+        names: list[str] = []
+        for match in matches:
+            for code in sorted(self._stripped[match]):
+                if self.units[code].name_vi not in names:
+                    names.append(self.units[code].name_vi)
+        return names[:count]
+
+    def find_indicator(self, name: str) -> str | None:
+        return self._indicator_names.get(_indicator_key(name))
+
+    def closest_indicators(self, name: str, count: int = 3) -> list[str]:
+        matches = difflib.get_close_matches(
+            _indicator_key(name), list(self._indicator_names), n=count, cutoff=0.5
+        )
+        return [self.indicators[self._indicator_names[m]].name_vi for m in matches]
+
+
+def _indicator_key(name: str) -> str:
+    return _PARENTHESIS.sub("", fold(name)).strip(" :")
