@@ -282,7 +282,7 @@ def _month(m: re.Match[str]) -> Span | None:
 
 def _years(m: re.Match[str]) -> Span | None:
     first, last = int(m["a"]), int(m["b"])
-    if not (_valid_year(first) and _valid_year(last) and first <= last):
+    if not (_valid_year(first) and _valid_year(last)):  # order: checked in parse_period
         return None
     return date(first, 1, 1), date(last, 12, 31)
 
