@@ -25,8 +25,16 @@ register(
     }
 )
 
-BATCH_COLUMNS = ["batch_id", "file_name", "loaded_by", "loaded_at", "row_count", "status",
-                 "source", "rolled_back_at"]
+BATCH_COLUMNS = [
+    "batch_id",
+    "file_name",
+    "loaded_by",
+    "loaded_at",
+    "row_count",
+    "status",
+    "source",
+    "rolled_back_at",
+]
 
 
 def list_batches(db_path: Path) -> pd.DataFrame:

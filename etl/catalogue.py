@@ -36,13 +36,20 @@ UNIT_SPEC = TableSpec(
     table="unit",
     key="unit_code",
     columns=(
-        "unit_code", "name_vi", "name_en", "parent_code", "level", "kind", "official_code",
-        "valid_from", "valid_to", "successor_code", "aliases",
+        "unit_code",
+        "name_vi",
+        "name_en",
+        "parent_code",
+        "level",
+        "kind",
+        "official_code",
+        "valid_from",
+        "valid_to",
+        "successor_code",
+        "aliases",
     ),
     required=("unit_code", "name_vi", "level"),
-    choices=(
-        ("level", frozenset({"country", "province", "district", "ward", "agency", "party"})),
-    ),
+    choices=(("level", frozenset({"country", "province", "district", "ward", "agency", "party"})),),
     dates=("valid_from", "valid_to"),
 )
 
@@ -51,13 +58,34 @@ INDICATOR_SPEC = TableSpec(
     table="indicator",
     key="indicator_code",
     columns=(
-        "indicator_code", "name_vi", "name_en", "measure_vi", "measure_en", "kind", "direction",
-        "unit_aggregation", "time_aggregation", "numerator_code", "denominator_code",
-        "ratio_scale", "min_value", "max_value", "group_code", "description",
+        "indicator_code",
+        "name_vi",
+        "name_en",
+        "measure_vi",
+        "measure_en",
+        "kind",
+        "direction",
+        "unit_aggregation",
+        "time_aggregation",
+        "numerator_code",
+        "denominator_code",
+        "ratio_scale",
+        "min_value",
+        "max_value",
+        "group_code",
+        "description",
     ),
     required=(
-        "indicator_code", "name_vi", "name_en", "measure_vi", "measure_en", "kind", "direction",
-        "unit_aggregation", "time_aggregation", "group_code",
+        "indicator_code",
+        "name_vi",
+        "name_en",
+        "measure_vi",
+        "measure_en",
+        "kind",
+        "direction",
+        "unit_aggregation",
+        "time_aggregation",
+        "group_code",
     ),
     choices=(
         ("kind", frozenset({"count", "amount", "rate", "ratio_to_plan", "flag", "duration"})),
@@ -72,8 +100,16 @@ CAMPAIGN_SPEC = TableSpec(
     file_name="campaigns.csv",
     table="campaign",
     key="campaign_code",
-    columns=("campaign_code", "name_vi", "name_en", "start_date", "end_date", "scope", "kind",
-             "note"),
+    columns=(
+        "campaign_code",
+        "name_vi",
+        "name_en",
+        "start_date",
+        "end_date",
+        "scope",
+        "kind",
+        "note",
+    ),
     required=("campaign_code", "name_vi", "name_en", "start_date", "end_date", "scope", "kind"),
     choices=(("kind", frozenset({"review", "term", "restructure"})),),
     dates=("start_date", "end_date"),
@@ -90,16 +126,21 @@ def read_table(spec: TableSpec, data_dir: Path) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=None)
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
-        raise EtlError("catalogue_invalid", file=spec.file_name, row=1,
-                       detail=f"missing columns {missing}")
+        raise EtlError(
+            "catalogue_invalid", file=spec.file_name, row=1, detail=f"missing columns {missing}"
+        )
     frame = frame[list(spec.columns)].apply(lambda col: col.str.strip())
     frame = frame.replace({"": None})
     for row_number, record in enumerate(frame.to_dict("records"), start=2):
         _check_record(spec, record, row_number)
     duplicated = frame[spec.key][frame[spec.key].duplicated()]
     if not duplicated.empty:
-        raise EtlError("catalogue_invalid", file=spec.file_name, row="-",
-                       detail=f"{spec.key} {duplicated.iloc[0]!r} appears twice")
+        raise EtlError(
+            "catalogue_invalid",
+            file=spec.file_name,
+            row="-",
+            detail=f"{spec.key} {duplicated.iloc[0]!r} appears twice",
+        )
     for column in spec.dates:
         frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d").dt.date
     for column in spec.numbers:
@@ -110,12 +151,17 @@ def read_table(spec: TableSpec, data_dir: Path) -> pd.DataFrame:
 def _check_record(spec: TableSpec, record: dict[str, str | None], row: int) -> None:
     for column in spec.required:
         if not record[column]:
-            raise EtlError("catalogue_invalid", file=spec.file_name, row=row,
-                           detail=f"{column} is empty")
+            raise EtlError(
+                "catalogue_invalid", file=spec.file_name, row=row, detail=f"{column} is empty"
+            )
     for column, allowed in spec.choices:
         if record[column] not in allowed:
-            raise EtlError("catalogue_invalid", file=spec.file_name, row=row,
-                           detail=f"{column} {record[column]!r} not in {sorted(allowed)}")
+            raise EtlError(
+                "catalogue_invalid",
+                file=spec.file_name,
+                row=row,
+                detail=f"{column} {record[column]!r} not in {sorted(allowed)}",
+            )
 
 
 def _check_references(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
@@ -124,16 +170,23 @@ def _check_references(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
         unknown = units[units[column].notna() & ~units[column].isin(codes)]
         if not unknown.empty:
             bad = unknown.iloc[0]
-            raise EtlError("catalogue_invalid", file=UNIT_SPEC.file_name, row=bad.name + 2,
-                           detail=f"{column} {bad[column]!r} is not a unit_code")
+            raise EtlError(
+                "catalogue_invalid",
+                file=UNIT_SPEC.file_name,
+                row=bad.name + 2,
+                detail=f"{column} {bad[column]!r} is not a unit_code",
+            )
     indicator_codes = set(indicators["indicator_code"])
     for column in ("numerator_code", "denominator_code"):
         unknown = indicators[indicators[column].notna() & ~indicators[column].isin(indicator_codes)]
         if not unknown.empty:
             bad = unknown.iloc[0]
-            raise EtlError("catalogue_invalid", file=INDICATOR_SPEC.file_name,
-                           row=bad.name + 2,
-                           detail=f"{column} {bad[column]!r} is not an indicator_code")
+            raise EtlError(
+                "catalogue_invalid",
+                file=INDICATOR_SPEC.file_name,
+                row=bad.name + 2,
+                detail=f"{column} {bad[column]!r} is not an indicator_code",
+            )
 
 
 def load_catalogue(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> dict[str, int]:
@@ -146,8 +199,10 @@ def load_catalogue(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) ->
         columns = ", ".join(spec.columns)
         con.register("catalogue_rows", frame)
         try:
-            con.execute(f"INSERT OR REPLACE INTO {spec.table} ({columns}) "
-                        f"SELECT {columns} FROM catalogue_rows")
+            con.execute(
+                f"INSERT OR REPLACE INTO {spec.table} ({columns}) "
+                f"SELECT {columns} FROM catalogue_rows"
+            )
         finally:
             con.unregister("catalogue_rows")
         counts[spec.table] = len(frame)

@@ -90,8 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help="tệp kho dữ liệu (mặc định: WAREHOUSE_DB "
-                        "hoặc data/warehouse.duckdb)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="tệp kho dữ liệu (mặc định: WAREHOUSE_DB hoặc data/warehouse.duckdb)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,13 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"init": _init, "load": _load, "batches": _batches, "rollback": _rollback}
         return handler[args.command](args, db_path, lang)
     except EtlError as err:
-        print(f"Lỗi: {err.message(lang)}" if lang == "vi" else f"Error: {err.message(lang)}",
-              file=sys.stderr)
+        print(
+            f"Lỗi: {err.message(lang)}" if lang == "vi" else f"Error: {err.message(lang)}",
+            file=sys.stderr,
+        )
         return 1
     except Exception as exc:  # last line of defence: never a traceback
         detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        print(Problem("", "", "", "unexpected", {"detail": detail}).message(lang),
-              file=sys.stderr)
+        print(Problem("", "", "", "unexpected", {"detail": detail}).message(lang), file=sys.stderr)
         return 1
 
 
@@ -124,16 +128,27 @@ def _init(args: argparse.Namespace, db_path: Path, lang: str) -> int:
         con.execute("COMMIT")
     finally:
         con.close()
-    _say("cli_init_done", lang, path=db_path, units=counts["unit"],
-         indicators=counts["indicator"], campaigns=counts["campaign"])
+    _say(
+        "cli_init_done",
+        lang,
+        path=db_path,
+        units=counts["unit"],
+        indicators=counts["indicator"],
+        campaigns=counts["campaign"],
+    )
     if args.no_sample:
         return 0
     status = 0
     samples = sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
     for path in samples:
         options = LoadOptions(loaded_by="etl init", source="sample")
-        result = load_file(db_path, path, options, display_name=f"data/sample/{path.name}",
-                           progress=_progress(lang))
+        result = load_file(
+            db_path,
+            path,
+            options,
+            display_name=f"data/sample/{path.name}",
+            progress=_progress(lang),
+        )
         status = max(status, _report(result, lang, dry_run=False))
     return status
 
@@ -147,13 +162,20 @@ def _progress(lang: str) -> Any:
 
 
 def _load(args: argparse.Namespace, db_path: Path, lang: str) -> int:
-    options = LoadOptions(indicator=args.indicator, unit=args.unit, period=args.period,
-                          source="cli")
+    options = LoadOptions(
+        indicator=args.indicator, unit=args.unit, period=args.period, source="cli"
+    )
     if args.by:
         options.loaded_by = args.by
     results = [
-        load_file(db_path, Path(name), options, dry_run=args.dry_run, display_name=name,
-                  progress=None if args.json else _progress(lang))
+        load_file(
+            db_path,
+            Path(name),
+            options,
+            dry_run=args.dry_run,
+            display_name=name,
+            progress=None if args.json else _progress(lang),
+        )
         for name in args.files
     ]
     status = 0

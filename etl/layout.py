@@ -24,10 +24,19 @@ from etl.text import clean, fold, is_blank
 HEADER_SCAN_ROWS = 30
 
 ROLE_HEADERS: dict[str, frozenset[str]] = {
-    "unit": frozenset({
-        "don vi", "ten don vi", "to chuc dang", "ten to chuc dang", "dia phuong",
-        "don vi/to chuc dang", "co quan, don vi", "co quan/don vi", "don vi/dia phuong",
-    }),
+    "unit": frozenset(
+        {
+            "don vi",
+            "ten don vi",
+            "to chuc dang",
+            "ten to chuc dang",
+            "dia phuong",
+            "don vi/to chuc dang",
+            "co quan, don vi",
+            "co quan/don vi",
+            "don vi/dia phuong",
+        }
+    ),
     "indicator": frozenset({"chi tieu", "ten chi tieu", "noi dung chi tieu"}),
     "period": frozenset({"nam", "ky", "ky bao cao", "thoi ky", "thoi gian", "giai doan"}),
     "period_from": frozenset({"tu ngay"}),
@@ -47,10 +56,20 @@ META_KEYS = {
     "ky bao cao": "period",
 }
 FOOTNOTE_PREFIXES = ("ghi chu", "nguon", "chu thich", "luu y", "*", "(*)", "nguoi lap")
-TOTAL_ROW_NAMES = frozenset({
-    "tong cong", "tong so", "tong", "cong", "toan thanh pho", "toan tinh", "ca nuoc",
-    "toan dang bo", "toan quan", "toan huyen",
-})
+TOTAL_ROW_NAMES = frozenset(
+    {
+        "tong cong",
+        "tong so",
+        "tong",
+        "cong",
+        "toan thanh pho",
+        "toan tinh",
+        "ca nuoc",
+        "toan dang bo",
+        "toan quan",
+        "toan huyen",
+    }
+)
 _META_LINE = re.compile(r"^\s*([^:]{2,20}?)\s*:\s*(.+?)\s*$", re.S)
 
 
@@ -224,8 +243,11 @@ def _optional(row: list[Any], row_index: int, col: int | None) -> Cell | None:
 
 
 def _long_record(row: list[Any], row_index: int, unit: Cell, cols: dict[str, int]) -> RawRecord:
-    note_parts = [clean(_at(row, cols.get(role))) for role in ("note", "source")
-                  if not is_blank(_at(row, cols.get(role)))]
+    note_parts = [
+        clean(_at(row, cols.get(role)))
+        for role in ("note", "source")
+        if not is_blank(_at(row, cols.get(role)))
+    ]
     if len(note_parts) == 2:
         note_parts[1] = f"Nguồn: {note_parts[1]}"
     return RawRecord(
@@ -241,9 +263,7 @@ def _long_record(row: list[Any], row_index: int, unit: Cell, cols: dict[str, int
     )
 
 
-def _wide_records(
-    row: list[Any], row_index: int, unit: Cell, table: SheetTable
-) -> list[RawRecord]:
+def _wide_records(row: list[Any], row_index: int, unit: Cell, table: SheetTable) -> list[RawRecord]:
     note = _at(row, table.columns.get("note"))
     indicator = _optional(row, row_index, table.columns.get("indicator"))
     return [

@@ -30,8 +30,7 @@ register(
     {
         "nothing_new": (
             "Mọi số liệu trong tệp đã có sẵn trong kho với cùng giá trị; không lưu gì thêm.",
-            "Every figure in the file is already stored with the same value; nothing was "
-            "stored.",
+            "Every figure in the file is already stored with the same value; nothing was stored.",
         ),
         "duplicate_file": (
             "Tệp này đã được lưu trước đây (đợt nạp {batch_id}); không lưu lại.",
@@ -149,8 +148,9 @@ def _load(
     )
     if duplicate is not None:
         result.duplicate_of = int(duplicate)
-        result.problems.append(Problem(label, "", "", "duplicate_file", {"batch_id": duplicate},
-                                       "warning"))
+        result.problems.append(
+            Problem(label, "", "", "duplicate_file", {"batch_id": duplicate}, "warning")
+        )
         return result
     changed = _changes_against_current(con, result)
     if changed == 0:
@@ -164,8 +164,9 @@ def _load(
 
 def _check_defaults(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> Defaults:
     if options.indicator is not None:
-        found = fetch_value(con, "SELECT 1 FROM indicator WHERE indicator_code = ?",
-                            [options.indicator])
+        found = fetch_value(
+            con, "SELECT 1 FROM indicator WHERE indicator_code = ?", [options.indicator]
+        )
         if not found:
             raise EtlError("option_unknown_indicator", value=options.indicator)
     if options.unit is not None:
@@ -216,12 +217,22 @@ def _changes_against_current(con: duckdb.DuckDBPyConnection, result: LoadResult)
         con.unregister("incoming_rows")
     for sheet, cell, unit, indicator, period, old, new, same in stored:
         if not same:
-            result.problems.append(Problem(
-                result.file_name, sheet, cell, "replaces_value",
-                {"old": _num(old), "new": _num(new), "unit": unit, "indicator": indicator,
-                 "period": period},
-                "warning",
-            ))
+            result.problems.append(
+                Problem(
+                    result.file_name,
+                    sheet,
+                    cell,
+                    "replaces_value",
+                    {
+                        "old": _num(old),
+                        "new": _num(new),
+                        "unit": unit,
+                        "indicator": indicator,
+                        "period": period,
+                    },
+                    "warning",
+                )
+            )
     unchanged = sum(1 for *_, same in stored if same)
     return len(rows) - unchanged
 
@@ -231,17 +242,29 @@ def _num(value: float | None) -> str:
 
 
 def _store(
-    con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, label: str, sha: str,
+    con: duckdb.DuckDBPyConnection,
+    rows: pd.DataFrame,
+    label: str,
+    sha: str,
     options: LoadOptions,
 ) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
-        batch_id = int(fetch_value(
-            con,
-            "INSERT INTO batch (file_name, file_sha256, loaded_by, loaded_at, row_count, status,"
-            " source) VALUES (?, ?, ?, ?, ?, 'active', ?) RETURNING batch_id",
-            [Path(label).name, sha, options.loaded_by, datetime.now(), len(rows), options.source],
-        ))
+        batch_id = int(
+            fetch_value(
+                con,
+                "INSERT INTO batch (file_name, file_sha256, loaded_by, loaded_at, row_count, status,"
+                " source) VALUES (?, ?, ?, ?, ?, 'active', ?) RETURNING batch_id",
+                [
+                    Path(label).name,
+                    sha,
+                    options.loaded_by,
+                    datetime.now(),
+                    len(rows),
+                    options.source,
+                ],
+            )
+        )
         con.register("incoming_rows", rows)
         con.execute(
             """

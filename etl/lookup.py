@@ -14,8 +14,21 @@ from etl.text import fold
 # Administrative prefixes, folded, longest first so "thanh pho" wins over "thanh".
 _UNIT_PREFIXES = sorted(
     [
-        "thanh pho", "tp.", "tp", "tinh", "quan", "q.", "huyen", "h.", "thi xa", "tx.",
-        "phuong", "p.", "xa", "thi tran", "tt.",
+        "thanh pho",
+        "tp.",
+        "tp",
+        "tinh",
+        "quan",
+        "q.",
+        "huyen",
+        "h.",
+        "thi xa",
+        "tx.",
+        "phuong",
+        "p.",
+        "xa",
+        "thi tran",
+        "tt.",
     ],
     key=len,
     reverse=True,
@@ -26,7 +39,7 @@ _PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
 def strip_unit_prefix(folded: str) -> str:
     for prefix in _UNIT_PREFIXES:
         if folded.startswith(prefix) and len(folded) > len(prefix):
-            rest = folded[len(prefix):]
+            rest = folded[len(prefix) :]
             if prefix.endswith(".") or rest.startswith(" "):
                 return rest.strip(" .")
     return folded
@@ -60,8 +73,12 @@ class IndicatorEntry:
 class Catalogue:
     """The units and indicators of one warehouse, indexed by every way of naming them."""
 
-    def __init__(self, units: list[UnitEntry], indicators: list[IndicatorEntry],
-                 aliases: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        units: list[UnitEntry],
+        indicators: list[IndicatorEntry],
+        aliases: dict[str, list[str]],
+    ) -> None:
         self.units = {u.code: u for u in units}
         self.indicators = {i.code: i for i in indicators}
         self._exact: dict[str, set[str]] = {}
@@ -81,8 +98,9 @@ class Catalogue:
             "SELECT unit_code, name_vi, valid_from, valid_to, coalesce(aliases, '') FROM unit"
         ).fetchall()
         units = [UnitEntry(code, name, start, end) for code, name, start, end, _ in unit_rows]
-        aliases = {code: [a for a in text.split("|") if a.strip()]
-                   for code, _, _, _, text in unit_rows}
+        aliases = {
+            code: [a for a in text.split("|") if a.strip()] for code, _, _, _, text in unit_rows
+        }
         indicator_rows = con.execute(
             "SELECT indicator_code, name_vi, name_en, measure_vi, kind, min_value, max_value "
             "FROM indicator"

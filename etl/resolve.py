@@ -10,22 +10,40 @@ from typing import Any
 import pandas as pd
 
 from etl.errors import Problem
-from etl.layout import Cell, RawRecord, SheetTable, cell_name
+from etl.layout import Cell, RawRecord, SheetTable
 from etl.lookup import Catalogue
 from etl.messages import register
 from etl.periods import Period, parse_date, parse_period, period_from_dates
-from etl.text import clean, fold, is_blank
+from etl.text import clean, fold
 from etl.values import ValueParseError, parse_value
 
 ROW_COLUMNS = [
-    "unit_code", "unit_name", "indicator_code", "indicator_name", "period_start", "period_end",
-    "period_type", "period_label", "value", "qualifier", "target", "note", "is_illustrative",
-    "is_preliminary", "source_sheet", "source_cell",
+    "unit_code",
+    "unit_name",
+    "indicator_code",
+    "indicator_name",
+    "period_start",
+    "period_end",
+    "period_type",
+    "period_label",
+    "value",
+    "qualifier",
+    "target",
+    "note",
+    "is_illustrative",
+    "is_preliminary",
+    "source_sheet",
+    "source_cell",
 ]
 STATUS_WORDS = {
-    "bao cao": "reported", "chinh thuc": "reported", "reported": "reported",
-    "minh hoa": "illustrative", "illustrative": "illustrative",
-    "so bo": "preliminary", "uoc": "preliminary", "uoc tinh": "preliminary",
+    "bao cao": "reported",
+    "chinh thuc": "reported",
+    "reported": "reported",
+    "minh hoa": "illustrative",
+    "illustrative": "illustrative",
+    "so bo": "preliminary",
+    "uoc": "preliminary",
+    "uoc tinh": "preliminary",
     "preliminary": "preliminary",
 }
 
@@ -157,8 +175,9 @@ class Resolver:
         self.result = Resolved()
         self._seen: dict[tuple[str, str, date, date], str] = {}
 
-    def problem(self, sheet: str, cell: Cell | None, key: str, severity: str = "error",
-                **params: Any) -> None:
+    def problem(
+        self, sheet: str, cell: Cell | None, key: str, severity: str = "error", **params: Any
+    ) -> None:
         name = cell.name if cell is not None else ""
         self.result.problems.append(Problem(self.file_label, sheet, name, key, params, severity))
 
@@ -166,8 +185,9 @@ class Resolver:
         for cell in table.rows_without_unit:
             self.problem(table.sheet, cell, "unit_missing_in_row")
         for total in table.total_rows:
-            self.problem(table.sheet, total, "total_row_skipped", "warning",
-                         value=clean(total.value))
+            self.problem(
+                table.sheet, total, "total_row_skipped", "warning", value=clean(total.value)
+            )
         for record in table.records:
             try:
                 row = self._resolve(table, record)
@@ -227,8 +247,9 @@ class Resolver:
         code = self.catalogue.find_indicator(str(cell.value))
         if code is None:
             suggestions = ", ".join(self.catalogue.closest_indicators(str(cell.value))) or "—"
-            raise _RecordError(cell, "indicator_unknown", value=clean(cell.value),
-                               suggestions=suggestions)
+            raise _RecordError(
+                cell, "indicator_unknown", value=clean(cell.value), suggestions=suggestions
+            )
         return code
 
     def _period(self, table: SheetTable, record: RawRecord) -> Period:
@@ -247,7 +268,7 @@ class Resolver:
 
     def _unit(self, cell: Cell, period: Period) -> str:
         name = clean(cell.value)
-        if name[:1] in "=+@" or name[:1] == "-" and not name[1:2].isdigit():
+        if name.startswith(("=", "+", "@")):
             raise _RecordError(cell, "unit_looks_like_formula", value=name)
         code, candidates = self.catalogue.unit_for_period(name, period.start, period.end)
         if code is not None:
@@ -258,19 +279,27 @@ class Resolver:
         if len(candidates) == 1:
             unit = self.catalogue.units[next(iter(candidates))]
             valid = f"{_fmt(unit.valid_from)} – {_fmt(unit.valid_to)}"
-            raise _RecordError(cell, "unit_not_valid", value=name, period=period.label_vi,
-                               valid=valid)
+            raise _RecordError(
+                cell, "unit_not_valid", value=name, period=period.label_vi, valid=valid
+            )
         raise _RecordError(cell, "unit_ambiguous", value=name, codes=", ".join(sorted(candidates)))
 
     def _check_value(self, cell: Cell, indicator_code: str, value: float) -> None:
         indicator = self.catalogue.indicators[indicator_code]
         low, high = indicator.min_value, indicator.max_value
         if (low is not None and value < low) or (high is not None and value > high):
-            raise _RecordError(cell, "value_out_of_range", value=_num(value),
-                               indicator=indicator.name_vi, low=_bound(low), high=_bound(high))
+            raise _RecordError(
+                cell,
+                "value_out_of_range",
+                value=_num(value),
+                indicator=indicator.name_vi,
+                low=_bound(low),
+                high=_bound(high),
+            )
         if indicator.kind == "count" and (value < 0 or not float(value).is_integer()):
-            raise _RecordError(cell, "value_not_whole", value=_num(value),
-                               indicator=indicator.name_vi)
+            raise _RecordError(
+                cell, "value_not_whole", value=_num(value), indicator=indicator.name_vi
+            )
 
     def _status(self, table: SheetTable, record: RawRecord) -> str:
         cell = record.status or table.meta.get("status")
@@ -298,7 +327,8 @@ def _period_between(start_cell: Cell | None, end_cell: Cell | None, value: Cell)
     if start is None or end is None or start > end:
         where = start_cell or end_cell or value
         raise _RecordError(
-            where, "period_dates_invalid",
+            where,
+            "period_dates_invalid",
             start=clean(start_cell.value) if start_cell is not None else "",
             end=clean(end_cell.value) if end_cell is not None else "",
         )

@@ -206,9 +206,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             raise SchemaError("db_foreign", path=str(path))
         con.execute("BEGIN")
         con.execute(_TABLES_V1)
-        con.execute(
-            "INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-        )
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute(V_OBSERVATION)
         con.execute("COMMIT")
         return SCHEMA_VERSION

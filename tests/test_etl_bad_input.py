@@ -22,9 +22,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def snapshot(db: Path) -> list[tuple[Any, ...]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT * FROM observation ORDER BY ALL").fetchall() + con.execute(
-            "SELECT batch_id, status FROM batch ORDER BY batch_id"
-        ).fetchall()
+        return (
+            con.execute("SELECT * FROM observation ORDER BY ALL").fetchall()
+            + con.execute("SELECT batch_id, status FROM batch ORDER BY batch_id").fetchall()
+        )
     finally:
         con.close()
 
@@ -46,7 +47,9 @@ def encrypted(path: Path) -> Path:
 CELL_CASES: dict[str, tuple[Any, str, str]] = {
     "unknown_unit": (wide_with(5, 1, "Quận Ô Mông"), ":Báo cáo!B6: ", "Gần nhất: Quận Ô Môn"),
     "unknown_indicator": (
-        wide_with(1, 0, "Chỉ tiêu: Tỷ lệ hộ giàu"), ":Báo cáo!A2: ", "Không có chỉ tiêu"
+        wide_with(1, 0, "Chỉ tiêu: Tỷ lệ hộ giàu"),
+        ":Báo cáo!A2: ",
+        "Không có chỉ tiêu",
     ),
     "percent_over_100": (wide_with(5, 2, 140), ":Báo cáo!C6: ", "ngoài khoảng cho phép 0 – 100"),
     "text_not_number": (wide_with(5, 2, "chưa báo cáo"), ":Báo cáo!C6: ", "chưa báo cáo"),
@@ -184,8 +187,10 @@ def test_module_entry_point_and_no_streamlit_import(empty_db: Path, tmp_path: Pa
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(path), str(empty_db)],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, env={"LANG": "vi_VN.UTF-8",
-                                                               "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={"LANG": "vi_VN.UTF-8", "PATH": "/usr/bin:/bin"},
         check=False,
     )
     assert done.returncode == 1, done.stderr

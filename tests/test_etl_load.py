@@ -29,8 +29,11 @@ def observation_count(db: Path) -> int:
 
 
 def test_init_creates_catalogue_without_sample(empty_db: Path) -> None:
-    counts = query(empty_db, "SELECT (SELECT count(*) FROM unit), (SELECT count(*) FROM "
-                   "indicator), (SELECT count(*) FROM campaign), (SELECT count(*) FROM batch)")
+    counts = query(
+        empty_db,
+        "SELECT (SELECT count(*) FROM unit), (SELECT count(*) FROM "
+        "indicator), (SELECT count(*) FROM campaign), (SELECT count(*) FROM batch)",
+    )
     units, indicators, campaigns, batches = counts[0]
     assert units > 100 and indicators >= 35 and campaigns == 4
     assert batches == 0
@@ -104,16 +107,22 @@ def test_correction_is_a_new_batch_and_rollback_restores_the_old_value(
     capsys.readouterr()
     assert main(["load", str(second), "--db", str(empty_db)]) == 0
     assert "3,52 → 3,6" in capsys.readouterr().err
-    sql = ("SELECT value, batch_id FROM v_observation WHERE unit_code = '917' "
-           "AND period_start = DATE '2018-01-01'")
+    sql = (
+        "SELECT value, batch_id FROM v_observation WHERE unit_code = '917' "
+        "AND period_start = DATE '2018-01-01'"
+    )
     assert query(empty_db, sql) == [(3.6, 2)]
-    history = query(empty_db, "SELECT value FROM observation WHERE unit_code = '917' AND "
-                    "period_start = DATE '2018-01-01' ORDER BY batch_id")
+    history = query(
+        empty_db,
+        "SELECT value FROM observation WHERE unit_code = '917' AND "
+        "period_start = DATE '2018-01-01' ORDER BY batch_id",
+    )
     assert history == [(3.52,), (3.6,)]
     assert main(["rollback", "2", "--db", str(empty_db)]) == 0
     assert query(empty_db, sql) == [(3.52, 1)]
     assert query(empty_db, "SELECT status FROM batch ORDER BY batch_id") == [
-        ("active",), ("rolled_back",)
+        ("active",),
+        ("rolled_back",),
     ]
     assert observation_count(empty_db) == 5
 
@@ -156,7 +165,9 @@ def test_indicator_option_names_the_table(
 
 
 def test_english_messages_with_lang_en(
-    empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    empty_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("LANG", "en_US.UTF-8")
