@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
+from etl.catalogue import load_catalogue
 from etl.cli import main
+from etl.errors import EtlError
+from etl.warehouse import ensure_schema
 from tests.workbooks import LONG_ADMISSIONS, WIDE_POVERTY, write_xlsx
 
-LINE = re.compile(r"^(?P<file>[^:]+):(?P<sheet>[^!]+)!(?P<cell>[A-Z]+[0-9]+): (?P<message>.+)$")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def query(db: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -201,3 +203,48 @@ def test_batches_lists_them(
     assert main(["batches", "--db", str(empty_db)]) == 0
     out = capsys.readouterr().out
     assert "a.xlsx" in out and "active" in out
+
+
+def test_init_again_stores_nothing_new(
+    fresh_sample_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = query(fresh_sample_db, "SELECT count(*), max(batch_id) FROM batch")
+    observations = observation_count(fresh_sample_db)
+    assert before[0][0] == len(list((PROJECT_ROOT / "data" / "sample").glob("*.xlsx")))
+    assert main(["init", "--db", str(fresh_sample_db)]) == 0
+    assert query(fresh_sample_db, "SELECT count(*), max(batch_id) FROM batch") == before
+    assert observation_count(fresh_sample_db) == observations
+    assert "đã được lưu trước đây" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("file_name", "old", "new", "message"),
+    [
+        (
+            "units.csv",
+            "O Mon District,92,district",
+            "O Mon District,99x,district",
+            "parent_code '99x' is not a unit_code",
+        ),
+        ("indicators.csv", ",count,", ",tally,", "kind 'tally' not in"),
+    ],
+)
+def test_broken_catalogue_is_refused_with_file_and_row(
+    tmp_path: Path, file_name: str, old: str, new: str, message: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for source in (PROJECT_ROOT / "data").glob("*.csv"):
+        (data / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    target = data / file_name
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        ensure_schema(con, tmp_path / "w.duckdb")
+        with pytest.raises(EtlError) as caught:
+            load_catalogue(con, data)
+    finally:
+        con.close()
+    assert message in caught.value.message("en") and file_name in caught.value.message("vi")
