@@ -253,8 +253,8 @@ def _store(
         batch_id = int(
             fetch_value(
                 con,
-                "INSERT INTO batch (file_name, file_sha256, loaded_by, loaded_at, row_count, status,"
-                " source) VALUES (?, ?, ?, ?, ?, 'active', ?) RETURNING batch_id",
+                "INSERT INTO batch (file_name, file_sha256, loaded_by, loaded_at, row_count,"
+                " status, source) VALUES (?, ?, ?, ?, ?, 'active', ?) RETURNING batch_id",
                 [
                     Path(label).name,
                     sha,

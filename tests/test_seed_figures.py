@@ -34,8 +34,9 @@ def test_seed_copy_matches_the_shared_domain_file() -> None:
 def test_seed_figure_is_reported_in_the_view(seed: dict[str, str], sample_db: Path) -> None:
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
-        start, end = date.fromisoformat(seed["period_start"]), date.fromisoformat(
-            seed["period_end"]
+        start, end = (
+            date.fromisoformat(seed["period_start"]),
+            date.fromisoformat(seed["period_end"]),
         )
         unit_codes = Catalogue.from_db(con).find_units(seed["unit"])
         rows = con.execute(
@@ -52,8 +53,11 @@ def test_seed_figure_is_reported_in_the_view(seed: dict[str, str], sample_db: Pa
     assert status == "reported"
     assert note and seed["quote"].split("...")[0].strip()[:20] in note
     expected_qualifier = next(
-        (code for word, code in QUALIFIER_WORDS.items() if f"{word} {seed['value'][:2]}"
-         in seed["quote"].replace(".", "")),
+        (
+            code
+            for word, code in QUALIFIER_WORDS.items()
+            if f"{word} {seed['value'][:2]}" in seed["quote"].replace(".", "")
+        ),
         None,
     )
     assert qualifier == expected_qualifier
