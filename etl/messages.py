@@ -38,6 +38,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The warehouse {path} has schema version {found}, older than {supported}. Run "
         "`python -m etl init` to upgrade it.",
     ),
+    "db_no_upgrade": (
+        "Kho dữ liệu {path} có phiên bản cấu trúc {found}, quá cũ để nâng cấp tự động. Tạo kho "
+        "mới bằng `python -m etl init --db <tệp mới>` rồi nạp lại các báo cáo.",
+        "The warehouse {path} has schema version {found}, too old to upgrade automatically. "
+        "Create a new one with `python -m etl init --db <new file>` and load the reports again.",
+    ),
     "db_locked": (
         "Kho dữ liệu {path} đang được chương trình khác ghi. Đóng chương trình đó rồi thử lại.",
         "The warehouse {path} is being written by another program. Close it and try again.",

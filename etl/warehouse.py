@@ -213,6 +213,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     if version > SCHEMA_VERSION:
         raise SchemaError("db_newer", path=str(path), found=version, supported=SCHEMA_VERSION)
     if version < SCHEMA_VERSION:
+        if any(step not in _UPGRADES for step in range(version + 1, SCHEMA_VERSION + 1)):
+            raise SchemaError("db_no_upgrade", path=str(path), found=version)
         con.execute("BEGIN")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             _UPGRADES[target](con)

@@ -169,6 +169,12 @@ def test_foreign_and_newer_warehouses_are_refused(
     assert main(["batches", "--db", str(newer)]) == 1
     assert "phiên bản cấu trúc 99" in capsys.readouterr().err
 
+    con = duckdb.connect(str(newer))
+    con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    con.close()
+    assert main(["init", "--db", str(newer), "--no-sample"]) == 1
+    assert "quá cũ để nâng cấp tự động" in capsys.readouterr().err
+
     garbage = tmp_path / "garbage.duckdb"
     garbage.write_bytes(b"not a database at all" * 100)
     assert main(["batches", "--db", str(garbage)]) == 1
