@@ -1,0 +1,45 @@
+"""Entry point: page navigation, the language switch and the warehouse path.
+
+Run with ``streamlit run app.py``; the warehouse is ``data/warehouse.duckdb`` unless
+the environment variable ``WAREHOUSE_DB`` names another file.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state, ui
+from dashboard.i18n import LANGS, t
+
+LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+st.set_page_config(page_title="Chỉ tiêu xây dựng Đảng", layout="wide")
+
+with st.sidebar:
+    lang = (
+        state.choose(
+            "lang",
+            LANGS,
+            label="Ngôn ngữ / Language",
+            lang=state.current_lang(),
+            format_func=lambda code: LANG_NAMES[code],
+            widget=st.radio,
+            horizontal=True,
+        )
+        or "vi"
+    )
+
+pages = [
+    st.Page("views/overview.py", title=t("page_overview", lang), default=True),
+    st.Page("views/compare.py", title=t("page_compare", lang)),
+    st.Page("views/before_after.py", title=t("page_before_after", lang)),
+    st.Page("views/explore.py", title=t("page_explore", lang)),
+    st.Page("views/upload.py", title=t("page_upload", lang)),
+]
+page = st.navigation(pages)
+st.set_page_config(page_title=f"{page.title} · {t('app_title', lang)}")
+
+with st.sidebar:
+    st.caption(t("warehouse_at", lang, path=ui.db_path()))
+
+page.run()

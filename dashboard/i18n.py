@@ -1,0 +1,317 @@
+"""Every string the dashboard shows, in Vietnamese and English, by key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # app and pages
+    "app_title": ("Chỉ tiêu xây dựng Đảng", "Party-building indicators"),
+    "page_overview": ("Tổng quan", "Overview"),
+    "page_compare": ("So sánh đơn vị", "Compare units"),
+    "page_before_after": ("Trước/sau đợt kiểm điểm", "Before/after a review campaign"),
+    "page_explore": ("Khám phá", "Explore"),
+    "page_upload": ("Tải lên", "Upload"),
+    "warehouse_at": ("Kho dữ liệu: `{path}`", "Warehouse: `{path}`"),
+    "unknown_param": (
+        "Đường dẫn có {name} = “{value}” không có trong dữ liệu; đang hiển thị giá trị mặc định.",
+        "The link has {name} = “{value}”, which is not in the data; showing the default instead.",
+    ),
+    "no_data": (
+        "Kho dữ liệu chưa có số liệu nào. Vào trang **Tải lên** để nạp báo cáo, hoặc chạy "
+        "`python -m etl init` để nạp dữ liệu mẫu.",
+        "The warehouse holds no figures yet. Use the **Upload** page to add reports, or run "
+        "`python -m etl init` to load the samples.",
+    ),
+    # selectors
+    "unit": ("Đơn vị", "Unit"),
+    "units": ("Đơn vị", "Units"),
+    "parent_unit": ("Đơn vị cấp trên", "Parent unit"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "indicators": ("Chỉ tiêu", "Indicators"),
+    "year": ("Năm", "Year"),
+    "year_range": ("Khoảng năm", "Years"),
+    "period": ("Kỳ báo cáo", "Period"),
+    "campaign": ("Đợt kiểm điểm", "Campaign"),
+    "years_each_side": ("Số năm mỗi phía", "Years on each side"),
+    "all_years": ("Tất cả", "All"),
+    "view": ("Dạng bảng", "Layout"),
+    "view_pivot": ("Theo năm", "By year"),
+    "view_tidy": ("Từng dòng", "One row per value"),
+    # overview
+    "overview_heading": ("{unit} — năm {year}", "{unit} — {year}"),
+    "no_yearly_data": (
+        "{unit} chưa có số liệu theo năm.",
+        "{unit} has no yearly figures yet.",
+    ),
+    "illustrative_banner": (
+        "⚠ Có số liệu minh họa (không phải số báo cáo chính thức): xem ghi chú dưới từng ô.",
+        "⚠ Some figures are illustrative (not officially reported): see the note under each tile.",
+    ),
+    "rollup_note": ("Tổng hợp từ {n} đơn vị trực thuộc", "Combined from {n} subordinate units"),
+    "vs_year": ("so với {year}", "vs {year}"),
+    "target_is": ("Chỉ tiêu đề ra: {value}", "Target: {value}"),
+    "tile_help_code": ("Mã chỉ tiêu: `{code}`", "Indicator code: `{code}`"),
+    "tile_help_previous": ("Năm trước: {value}", "Previous year: {value}"),
+    "tile_help_source": ("Nguồn: {file}", "Source: {file}"),
+    "other_periods_heading": ("Số liệu theo nhiệm kỳ và các kỳ khác", "Terms and other periods"),
+    "other_periods_caption": (
+        "Tổng cộng cả nhiệm kỳ, 6 tháng, quý… có liên quan đến năm đang xem.",
+        "Totals over a term, half-years, quarters… that touch the year shown.",
+    ),
+    "group_socio_economic": ("Kinh tế – xã hội", "Socio-economic"),
+    "group_party_organisation": ("Công tác tổ chức đảng", "Party organisation"),
+    "group_inspection_discipline": ("Kiểm tra, giám sát, kỷ luật", "Inspection and discipline"),
+    "group_inspection": ("Kiểm tra, giám sát, kỷ luật", "Inspection and discipline"),
+    "group_campaign_activity": ("Hoạt động của đợt kiểm điểm", "Review campaign activity"),
+    "group_campaign": ("Hoạt động của đợt kiểm điểm", "Review campaign activity"),
+    # compare
+    "no_children_data": (
+        "Chưa có đơn vị cấp dưới nào có số liệu theo năm của chỉ tiêu “{indicator}”.",
+        "No subordinate unit has yearly figures for “{indicator}” yet.",
+    ),
+    "no_children_data_at_all": (
+        "Chưa có số liệu theo năm của đơn vị cấp dưới nào để so sánh.",
+        "No subordinate unit has yearly figures to compare yet.",
+    ),
+    "ranking_sentence": (
+        "Trong {n} đơn vị: tốt nhất là **{best}** ({best_value}); cần cố gắng nhất là "
+        "**{worst}** ({worst_value}).",
+        "Of {n} units, the best is **{best}** ({best_value}); the one furthest behind is "
+        "**{worst}** ({worst_value}).",
+    ),
+    "ranking_sentence_neutral": (
+        "Trong {n} đơn vị: cao nhất là **{best}** ({best_value}); thấp nhất là **{worst}** "
+        "({worst_value}).",
+        "Of {n} units, the highest is **{best}** ({best_value}); the lowest is **{worst}** "
+        "({worst_value}).",
+    ),
+    "ranked_title": ("{indicator} năm {year}", "{indicator}, {year}"),
+    "lines_title": (
+        "{indicator} qua các năm — {unit} và đơn vị trực thuộc",
+        "{indicator} over the years — {unit} and its units",
+    ),
+    "table_of_ranking": ("Bảng xếp hạng", "Ranking table"),
+    # before/after
+    "before_after_intro": (
+        "So sánh trung bình các năm trước và sau đợt kiểm điểm; các năm trong đợt không tính.",
+        "Compares the average of the years before and after a review campaign; years within "
+        "the campaign are left out.",
+    ),
+    "no_campaigns": (
+        "Chưa có đợt kiểm điểm nào áp dụng cho đơn vị này.",
+        "No review campaign applies to this unit yet.",
+    ),
+    "campaign_window": ("{name}: {window}", "{name}: {window}"),
+    "series_title": ("{indicator} — {unit}", "{indicator} — {unit}"),
+    "ba_insufficient": (
+        "Chưa đủ số liệu để so sánh: cần ít nhất một năm trước và một năm sau đợt.",
+        "Not enough data to compare: at least one year before and one after the campaign "
+        "are needed.",
+    ),
+    "ba_means": (
+        "Trung bình **trước** đợt ({years_before}, {n_before} năm): **{before}**; **sau** đợt "
+        "({years_after}, {n_after} năm): **{after}**.",
+        "Average **before** the campaign ({years_before}, {n_before} years): **{before}**; "
+        "**after** ({years_after}, {n_after} years): **{after}**.",
+    ),
+    "ba_change_up": ("Tăng **{amount}** ({relative}).", "Up **{amount}** ({relative})."),
+    "ba_change_down": ("Giảm **{amount}** ({relative}).", "Down **{amount}** ({relative})."),
+    "ba_unchanged": ("Không thay đổi.", "No change."),
+    "verdict_better": ("Chiều hướng tốt lên.", "That is an improvement."),
+    "verdict_worse": ("Chiều hướng xấu đi.", "That is a deterioration."),
+    "ba_trend_above": (
+        "Nếu giữ xu hướng của các năm trước đợt, trung bình sau đợt sẽ là {expected}; thực tế "
+        "cao hơn {amount}.",
+        "Had the trend of the years before continued, the average after would be {expected}; "
+        "it is {amount} higher.",
+    ),
+    "ba_trend_below": (
+        "Nếu giữ xu hướng của các năm trước đợt, trung bình sau đợt sẽ là {expected}; thực tế "
+        "thấp hơn {amount}.",
+        "Had the trend of the years before continued, the average after would be {expected}; "
+        "it is {amount} lower.",
+    ),
+    "ba_beyond_noise": (
+        "Mức lệch này lớn hơn dao động thường thấy giữa các năm (ước lượng thô).",
+        "That gap is larger than the usual year-to-year scatter (a rough estimate).",
+    ),
+    "ba_within_noise": (
+        "Mức lệch này nằm trong dao động thường thấy giữa các năm, có thể chỉ là ngẫu nhiên "
+        "(ước lượng thô).",
+        "That gap is within the usual year-to-year scatter and may be chance (a rough estimate).",
+    ),
+    "ba_illustrative": (
+        "{n} giá trị dùng trong phép so sánh là số liệu minh họa, không phải số báo cáo.",
+        "{n} of the values compared are illustrative, not reported figures.",
+    ),
+    "ba_table_heading": ("Số liệu so sánh", "The figures"),
+    "ba_row_before": ("Trung bình trước đợt", "Average before"),
+    "ba_row_after": ("Trung bình sau đợt", "Average after"),
+    "ba_row_change": ("Thay đổi", "Change"),
+    "ba_row_relative": ("Thay đổi tương đối", "Relative change"),
+    "ba_row_trend": ("Theo xu hướng trước đợt", "Expected from the earlier trend"),
+    "ba_excluded": (
+        "Không tính các năm trong đợt: {years}.",
+        "Years within the campaign left out: {years}.",
+    ),
+    "mean_before": ("TB trước", "Mean before"),
+    "mean_after": ("TB sau", "Mean after"),
+    # charts
+    "legend_reported": ("Số liệu báo cáo", "Reported"),
+    "legend_illustrative": ("Số liệu minh họa", "Illustrative"),
+    "legend_preliminary": ("Số liệu sơ bộ", "Preliminary"),
+    "legend_target": ("Chỉ tiêu đề ra", "Target"),
+    # explore
+    "explore_pick": (
+        "Chọn ít nhất một chỉ tiêu và một đơn vị.",
+        "Choose at least one indicator and one unit.",
+    ),
+    "explore_empty": (
+        "Không có số liệu cho lựa chọn này. Thử mở rộng khoảng năm hoặc chọn đơn vị khác.",
+        "No figures for this choice. Try a wider range of years or other units.",
+    ),
+    "explore_count": (
+        "{rows} giá trị · {units} đơn vị · {indicators} chỉ tiêu · {illustrative} giá trị minh họa",
+        "{rows} values · {units} units · {indicators} indicators · {illustrative} illustrative",
+    ),
+    "explore_absent": (
+        "Không có số liệu lưu trực tiếp cho: {units}. Số tổng hợp từ đơn vị trực thuộc có ở "
+        "trang Tổng quan và So sánh đơn vị.",
+        "No figures stored directly for: {units}. Totals combined from subordinate units are "
+        "on the Overview and Compare pages.",
+    ),
+    "explore_truncated": (
+        "Chỉ hiển thị {n} dòng đầu tiên. Thu hẹp lựa chọn để xem đủ.",
+        "Only the first {n} rows are shown. Narrow the choice to see them all.",
+    ),
+    "explore_download_note": (
+        "Tệp CSV chứa từng giá trị kèm mã đơn vị, mã chỉ tiêu và nguồn; tệp Excel có thêm "
+        "bảng theo năm.",
+        "The CSV file holds every value with unit and indicator codes and its source; the "
+        "Excel file adds the table by year.",
+    ),
+    "download_csv": ("Tải CSV", "Download CSV"),
+    "download_xlsx": ("Tải Excel", "Download Excel"),
+    "sheet_table": ("Bảng", "Table"),
+    "sheet_data": ("Dữ liệu", "Data"),
+    # upload
+    "upload_intro": (
+        "Tải lên báo cáo Excel (hoặc CSV) như vẫn làm. Chương trình kiểm tra trước, cho xem "
+        "những gì sẽ được lưu, và chỉ lưu khi bạn bấm nút.",
+        "Upload an Excel (or CSV) report as you already make it. It is checked first, you see "
+        "what would be stored, and nothing is stored until you press the button.",
+    ),
+    "loaded_by": ("Người lưu", "Stored by"),
+    "loaded_by_hint": ("Họ tên, đơn vị", "Name, office"),
+    "loaded_by_needed": (
+        "Nhập tên người lưu để có thể lưu vào kho.",
+        "Enter who is storing the file to be able to store it.",
+    ),
+    "upload_hints": ("Khi tệp không ghi rõ…", "When the file does not say…"),
+    "upload_hints_caption": (
+        "Chỉ điền khi tệp không ghi chỉ tiêu, đơn vị hoặc kỳ báo cáo.",
+        "Only fill in what the file itself does not state.",
+    ),
+    "from_file": ("(theo tệp)", "(from the file)"),
+    "period_hint": (
+        "vd. 2013; 6 tháng đầu 2025; 2020-2025",
+        "e.g. 2013; 6 tháng đầu 2025; 2020-2025",
+    ),
+    "upload_file": ("Tệp báo cáo", "Report file"),
+    "checking": ("Đang kiểm tra {file}…", "Checking {file}…"),
+    "upload_rejected": (
+        "Chưa lưu được {file}: có {n} lỗi. Sửa trong tệp rồi tải lên lại.",
+        "{file} cannot be stored: {n} errors. Fix them in the file and upload it again.",
+    ),
+    "upload_warnings": ("{n} điểm cần xem lại:", "{n} things to check:"),
+    "upload_preview": (
+        "**{file}** sẽ lưu **{rows}** giá trị: {units} đơn vị, {indicators} chỉ tiêu, "
+        "{periods} kỳ.",
+        "**{file}** would store **{rows}** values: {units} units, {indicators} indicators, "
+        "{periods} periods.",
+    ),
+    "already_stored": (
+        "Tệp {file} đã được lưu trước đây (đợt nạp {batch}); không cần lưu lại.",
+        "{file} was stored before (batch {batch}); there is nothing to store again.",
+    ),
+    "nothing_new": (
+        "Mọi số liệu trong {file} đã có trong kho với cùng giá trị; không có gì mới để lưu.",
+        "Every figure in {file} is already stored with the same value; nothing new to store.",
+    ),
+    "store": ("Lưu vào kho", "Store in the warehouse"),
+    "stored": (
+        "Đã lưu {rows} giá trị từ {file} (đợt nạp {batch}).",
+        "Stored {rows} values from {file} (batch {batch}).",
+    ),
+    "not_stored": ("Chưa lưu được tệp.", "The file was not stored."),
+    "batches_heading": ("Các đợt nạp số liệu", "Batches"),
+    "no_batches": ("Chưa có đợt nạp nào.", "No batches yet."),
+    "batch_status_active": ("đang dùng", "active"),
+    "batch_status_rolled_back": ("đã hủy", "rolled back"),
+    "batch_source_sample": ("dữ liệu mẫu", "sample"),
+    "batch_source_cli": ("dòng lệnh", "command line"),
+    "batch_source_upload": ("tải lên", "upload"),
+    "rollback_heading": ("Hủy một đợt nạp", "Roll back a batch"),
+    "rollback_batch": ("Đợt nạp", "Batch"),
+    "rollback_confirm": (
+        "Tôi hiểu: mọi số liệu của đợt nạp này sẽ bị gỡ khỏi kho (giá trị cũ mà nó thay thế "
+        "sẽ được dùng lại).",
+        "I understand: every figure of this batch leaves the warehouse (values it replaced "
+        "come back).",
+    ),
+    "rollback": ("Hủy đợt nạp", "Roll back"),
+    "rolled_back": (
+        "Đã hủy đợt nạp {batch}: gỡ {rows} giá trị.",
+        "Rolled back batch {batch}: {rows} values removed.",
+    ),
+    # table headers
+    "col_unit_name": ("Đơn vị", "Unit"),
+    "col_unit_code": ("Mã đơn vị", "Unit code"),
+    "col_indicator_name": ("Chỉ tiêu", "Indicator"),
+    "col_indicator_code": ("Mã chỉ tiêu", "Indicator code"),
+    "col_measure": ("Đơn vị tính", "Measure"),
+    "col_period": ("Kỳ", "Period"),
+    "col_period_label": ("Kỳ", "Period"),
+    "col_period_start": ("Từ ngày", "From"),
+    "col_period_end": ("Đến ngày", "To"),
+    "col_qualifier": ("Mức", "Qualifier"),
+    "col_value": ("Giá trị", "Value"),
+    "col_target": ("Chỉ tiêu đề ra", "Target"),
+    "col_value_status": ("Loại số liệu", "Kind of figure"),
+    "col_note": ("Ghi chú", "Note"),
+    "col_source_file": ("Tệp nguồn", "Source file"),
+    "col_source_sheet": ("Trang tính", "Sheet"),
+    "col_source_cell": ("Ô", "Cell"),
+    "col_rank": ("Hạng", "Rank"),
+    "col_years": ("Các năm", "Years"),
+    "col_n_years": ("Số năm", "Years counted"),
+    "col_result": ("Kết quả", "Result"),
+    "col_batch_id": ("Đợt nạp", "Batch"),
+    "col_file_name": ("Tệp", "File"),
+    "col_loaded_by": ("Người lưu", "Stored by"),
+    "col_loaded_at": ("Thời điểm", "When"),
+    "col_row_count": ("Số giá trị", "Values"),
+    "col_source": ("Cách nạp", "Source"),
+    "col_status": ("Trạng thái", "Status"),
+}
+
+
+def normalize_lang(value: Any) -> str:
+    """``en`` for English, otherwise the default ``vi``."""
+    return "en" if isinstance(value, str) and value.strip().lower() == "en" else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+    """The string ``key`` in ``lang``, with ``{name}`` placeholders filled from ``params``."""
+    vi, en = STRINGS[key]
+    template = en if normalize_lang(lang) == "en" else vi
+    return template.format(**params) if params else template
+
+
+def t_or(key: str, lang: str, default: str) -> str:
+    """Like :func:`t`, but ``default`` for a key that has no translation (e.g. a new code)."""
+    return t(key, lang) if key in STRINGS else default

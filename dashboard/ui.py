@@ -1,0 +1,185 @@
+"""Streamlit pieces shared by the pages: opening the warehouse, tiles, tables, downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.formatting import (
+    MISSING,
+    format_change,
+    format_date,
+    format_datetime,
+    format_value,
+    is_missing,
+    is_percent,
+    qualifier_word,
+    status_word,
+)
+from dashboard.i18n import t, t_or
+from etl.errors import EtlError
+from etl.warehouse import open_for_reading, resolve_db_path
+
+# Problems with the warehouse that the user fixes by running a command, not by complaining.
+_INFO_KEYS = frozenset({"db_missing", "db_older"})
+
+
+def db_path() -> Path:
+    """The warehouse file: ``WAREHOUSE_DB`` or ``data/warehouse.duckdb``."""
+    return resolve_db_path(None)
+
+
+def show_etl_error(exc: EtlError, lang: str) -> None:
+    """An ETL refusal as a message box: info for "run this command", error otherwise."""
+    (st.info if exc.key in _INFO_KEYS else st.error)(exc.message(lang))
+
+
+@contextmanager
+def warehouse(lang: str, *, require_data: bool = True) -> Iterator[queries.Connection]:
+    """A read-only connection for one page run, closed at its end.
+
+    Stops the page with a message (never a traceback) when the warehouse is missing or
+    unusable, or, with ``require_data``, holds no values yet.
+    """
+    try:
+        con = open_for_reading(db_path())
+    except EtlError as exc:
+        show_etl_error(exc, lang)
+        st.stop()
+    try:
+        if require_data and not queries.has_observations(con):
+            st.info(t("no_data", lang))
+            st.stop()
+        yield con
+    finally:
+        con.close()
+
+
+def indicator_tile(row: Any, year: int, lang: str) -> None:
+    """One ``st.metric`` for one row of :func:`dashboard.queries.overview_for_unit_year`."""
+    measure = row.measure
+    label = row.indicator_name if is_percent(measure) else f"{row.indicator_name} ({measure})"
+    delta = format_change(row.change, lang, points=bool(row.change_is_points))
+    color: Literal["normal", "inverse", "off"] = (
+        "inverse" if row.direction == "lower_better" else "normal"
+    )
+    if row.direction == "neutral" or is_missing(row.change) or float(row.change) == 0:
+        color = "off"
+    st.metric(
+        label,
+        format_value(row.value, lang, measure=measure, qualifier=row.qualifier),
+        delta=delta,
+        delta_color=color,
+        delta_description=t("vs_year", lang, year=year - 1) if delta else None,
+        help=_tile_help(row, lang),
+        border=True,
+    )
+    notes = []
+    if getattr(row, "is_rollup", False) is True:
+        notes.append(t("rollup_note", lang, n=int(row.n_units)))
+    if not is_missing(row.target):
+        notes.append(t("target_is", lang, value=format_value(row.target, lang, measure=measure)))
+    word = status_word(row.value_status, lang)
+    if word:
+        notes.append(f"⚠ {word}")
+    if notes:
+        st.caption(" · ".join(notes))
+
+
+def _tile_help(row: Any, lang: str) -> str:
+    lines = [t("tile_help_code", lang, code=row.indicator_code)]
+    if not is_missing(row.previous_value):
+        lines.append(
+            t(
+                "tile_help_previous",
+                lang,
+                value=format_value(row.previous_value, lang, measure=row.measure),
+            )
+        )
+    if not is_missing(row.source_file):
+        lines.append(t("tile_help_source", lang, file=row.source_file))
+    if not is_missing(row.note) and row.note:
+        lines.append(str(row.note))
+    return "  \n".join(lines)
+
+
+NUMBER_COLUMNS = frozenset({"value", "target", "previous_value", "mean", "row_count", "n"})
+DATE_COLUMNS = frozenset({"period_start", "period_end", "start_date", "end_date"})
+DATETIME_COLUMNS = frozenset({"loaded_at", "rolled_back_at"})
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Codes turned into words for display: qualifier (``hơn``) and value_status (``minh họa``)."""
+    words = {}
+    if "qualifier" in frame:
+        words["qualifier"] = frame["qualifier"].map(lambda q: qualifier_word(q, lang))
+    if "value_status" in frame:
+        words["value_status"] = frame["value_status"].map(lambda s: status_word(s, lang))
+    return frame.assign(**words)
+
+
+def headers(columns: Sequence[Any], lang: str) -> dict[Any, str]:
+    """Column name → translated header (``col_<name>``), the name itself when untranslated."""
+    return {column: t_or(f"col_{column}", lang, str(column)) for column in columns}
+
+
+def with_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with translated column headers (for exports people read)."""
+    return readable(frame, lang).rename(columns=headers(frame.columns, lang))
+
+
+def table(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    columns: Sequence[Any],
+    key: str | None = None,
+    numbers: Sequence[Any] = (),
+) -> None:
+    """``st.dataframe`` of ``columns`` of ``frame`` with translated headers (``col_<name>``)
+    and numbers and dates written the page's way; numbers stay numbers, so sorting works.
+
+    ``numbers`` names further numeric columns (e.g. one per year in a pivot).
+    """
+    shown = readable(frame[list(columns)], lang)
+    names = headers(columns, lang)
+    formats: dict[str, Any] = {}
+    for column in columns:
+        if column in NUMBER_COLUMNS or column in numbers:
+            formats[names[column]] = lambda v: format_value(v, lang)
+        elif column in DATE_COLUMNS:
+            formats[names[column]] = lambda v: format_date(v, lang)
+        elif column in DATETIME_COLUMNS:
+            formats[names[column]] = lambda v: format_datetime(v, lang)
+    shown = shown.rename(columns=names)
+    st.dataframe(
+        shown.style.format(formats, na_rep=MISSING) if formats else shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+    )
+
+
+def download_buttons(lang: str, *, file_stem: str, csv_bytes: bytes, xlsx_bytes: bytes) -> None:
+    """CSV and XLSX download buttons side by side (keys ``download_csv``/``download_xlsx``)."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("download_csv", lang),
+        data=csv_bytes,
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key="download_csv",
+    )
+    right.download_button(
+        t("download_xlsx", lang),
+        data=xlsx_bytes,
+        file_name=f"{file_stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_xlsx",
+    )

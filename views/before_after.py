@@ -1,0 +1,121 @@
+"""Trước/sau đợt kiểm điểm: one unit's indicator before and after a campaign."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, narrative, queries, state, stats, ui
+from dashboard.formatting import format_window
+from dashboard.i18n import t
+
+CHART_CONFIG = {"displaylogo": False}
+SPANS = ("all", "1", "2", "3", "4", "5")
+
+lang = state.current_lang()
+st.title(t("page_before_after", lang))
+st.caption(t("before_after_intro", lang))
+
+with ui.warehouse(lang) as con:
+    units = queries.list_units_with_data(con, lang)
+    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+    depths = dict(zip(units["unit_code"], units["depth"], strict=True))
+    top = st.columns([2, 2, 2, 1])
+    with top[0]:
+        unit = state.choose(
+            "unit",
+            list(names),
+            label=t("unit", lang),
+            lang=lang,
+            default=queries.default_unit(units),
+            format_func=lambda code: "\u2003" * int(depths[code]) + names[code],
+        )
+    assert unit is not None
+    indicators = queries.list_indicators(con, lang, unit, years_only=True)
+    indicator_names = dict(
+        zip(indicators["indicator_code"], indicators["indicator_name"], strict=True)
+    )
+    with top[1]:
+        indicator = state.choose(
+            "indicator",
+            list(indicator_names),
+            label=t("indicator", lang),
+            lang=lang,
+            default=queries.default_indicator(indicators),
+            format_func=lambda code: indicator_names[code],
+        )
+    if indicator is None:
+        st.info(t("no_yearly_data", lang, unit=names[unit]))
+        st.stop()
+    windows = queries.campaigns(con, lang, unit=unit)
+    if windows.empty:
+        st.info(t("no_campaigns", lang))
+        st.stop()
+    campaign_rows = {row.campaign_code: row for row in windows.itertuples()}
+    series = queries.unit_series(con, unit, indicator)
+    with top[2]:
+        campaign = state.choose(
+            "campaign",
+            list(campaign_rows),
+            label=t("campaign", lang),
+            lang=lang,
+            default=stats.default_campaign(series, windows),
+            format_func=lambda code: f"{code} · {campaign_rows[code].campaign_name}",
+        )
+    with top[3]:
+        span = state.choose(
+            "span",
+            SPANS,
+            label=t("years_each_side", lang),
+            lang=lang,
+            format_func=lambda value: t("all_years", lang) if value == "all" else value,
+        )
+    assert campaign is not None
+    info = queries.indicator_info(con, indicator, lang) or {}
+
+chosen = campaign_rows[campaign]
+result = stats.before_after(
+    series,
+    chosen.start_date,
+    chosen.end_date,
+    years_each_side=None if span in (None, "all") else int(span),
+)
+measure = info.get("measure")
+st.caption(
+    t(
+        "campaign_window",
+        lang,
+        name=chosen.campaign_name,
+        window=format_window(chosen.start_date, chosen.end_date, lang),
+    )
+)
+st.markdown(
+    narrative.describe_before_after(
+        result, lang, measure=measure, kind=info.get("kind"), direction=info.get("direction")
+    )
+)
+if result.n_illustrative:
+    st.warning(t("ba_illustrative", lang, n=result.n_illustrative))
+st.plotly_chart(
+    charts.unit_series_chart(
+        series,
+        lang,
+        unit_name=names[unit],
+        measure=measure,
+        title=t("series_title", lang, indicator=indicator_names[indicator], unit=names[unit]),
+        campaigns=windows[windows["kind"] != "term"],
+        result=result,
+        campaign_window=(chosen.start_date, chosen.end_date),
+    ),
+    key="series_chart",
+    theme=None,
+    config=CHART_CONFIG,
+)
+st.subheader(t("ba_table_heading", lang))
+ui.table(
+    narrative.before_after_table(result, lang, measure=measure, kind=info.get("kind")),
+    lang,
+    columns=["period", "years", "n_years", "result"],
+    key="ba_table",
+)
+if result.years_excluded:
+    st.caption(t("ba_excluded", lang, years=narrative.year_span_text(result.years_excluded)))

@@ -1,0 +1,73 @@
+"""Tổng quan: every indicator of one unit in one year, as tiles."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import queries, state, ui
+from dashboard.i18n import t, t_or
+
+TILES_PER_ROW = 3
+
+lang = state.current_lang()
+st.title(t("page_overview", lang))
+
+with ui.warehouse(lang) as con:
+    units = queries.list_units_with_data(con, lang)
+    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+    depths = dict(zip(units["unit_code"], units["depth"], strict=True))
+    left, right = st.columns([3, 1])
+    with left:
+        unit = state.choose(
+            "unit",
+            list(names),
+            label=t("unit", lang),
+            lang=lang,
+            default=queries.default_unit(units),
+            format_func=lambda code: "\u2003" * int(depths[code]) + names[code],
+        )
+    assert unit is not None  # the warehouse holds data, so some unit has it
+    years = queries.list_years(con, unit=unit)
+    with right:
+        year = state.choose(
+            "year", years, label=t("year", lang), lang=lang, default=years[-1] if years else None
+        )
+    if year is None:
+        st.info(t("no_yearly_data", lang, unit=names[unit]))
+        overview = None
+    else:
+        overview = queries.overview_for_unit_year(con, unit, int(year), lang)
+    others = queries.other_periods_for_unit(
+        con, unit, lang, year=None if year is None else int(year)
+    )
+
+if overview is not None and year is not None:
+    st.subheader(t("overview_heading", lang, unit=names[unit], year=year))
+    if (overview["value_status"] == "illustrative").any():
+        st.caption(t("illustrative_banner", lang))
+    for group, tiles in overview.groupby("group_code", sort=False):
+        st.markdown(f"#### {t_or(f'group_{group}', lang, str(group))}")
+        rows = list(tiles.itertuples())
+        for start in range(0, len(rows), TILES_PER_ROW):
+            columns = st.columns(TILES_PER_ROW)
+            for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
+                with column:
+                    ui.indicator_tile(row, int(year), lang)
+
+if not others.empty:
+    st.subheader(t("other_periods_heading", lang))
+    st.caption(t("other_periods_caption", lang))
+    ui.table(
+        others,
+        lang,
+        columns=[
+            "indicator_name",
+            "period_label",
+            "qualifier",
+            "value",
+            "measure",
+            "value_status",
+            "note",
+        ],
+        key="other_periods",
+    )

@@ -1,0 +1,189 @@
+"""Tải lên: check a report file, preview what it holds, store it; list and roll back batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard import queries, state, ui, upload
+from dashboard.i18n import t, t_or
+from etl.batches import list_batches, rollback_batch
+from etl.errors import EtlError
+from etl.load import LoadOptions, LoadResult
+
+FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv"]
+CHECKED = "_upload_checked"  # (key, LoadResult) of the last dry run
+OUTCOME = "_upload_outcome"  # (kind, message) left by a button for the next run
+
+lang = state.current_lang()
+db_path = ui.db_path()
+st.title(t("page_upload", lang))
+st.caption(t("upload_intro", lang))
+
+with ui.warehouse(lang, require_data=False) as con:
+    indicators = queries.catalogue_indicators(con, lang)
+    units = queries.catalogue_units(con, lang)
+indicator_names = dict(zip(indicators["indicator_code"], indicators["indicator_name"], strict=True))
+unit_names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+
+
+def _options() -> LoadOptions:
+    return LoadOptions(
+        indicator=st.session_state.get("opt_indicator"),
+        unit=st.session_state.get("opt_unit"),
+        period=(st.session_state.get("opt_period") or "").strip() or None,
+        loaded_by=(st.session_state.get("loaded_by") or "").strip(),
+        source="upload",
+    )
+
+
+def _store() -> None:
+    """Button callback: store the checked file (runs before the page redraws)."""
+    file = st.session_state.get("upload")
+    if file is None:
+        return
+    try:
+        result = upload.run_load(db_path, file.name, file.getvalue(), _options(), dry_run=False)
+    except EtlError as exc:
+        st.session_state[OUTCOME] = ("error", exc.message(lang))
+        return
+    st.session_state.pop(CHECKED, None)
+    if result.batch_id is not None:
+        message = t("stored", lang, rows=len(result.rows), batch=result.batch_id, file=file.name)
+        st.session_state[OUTCOME] = ("success", message)
+    else:
+        st.session_state[OUTCOME] = ("error", _problem_lines(result) or t("not_stored", lang))
+
+
+def _rollback() -> None:
+    """Button callback: roll back the chosen batch."""
+    batch_id = st.session_state.get("rollback_batch")
+    if batch_id is None or not st.session_state.get("rollback_confirm"):
+        return
+    try:
+        removed = rollback_batch(db_path, int(batch_id))
+    except EtlError as exc:
+        st.session_state[OUTCOME] = ("error", exc.message(lang))
+        return
+    st.session_state.pop(CHECKED, None)
+    st.session_state["rollback_confirm"] = False
+    st.session_state[OUTCOME] = ("success", t("rolled_back", lang, batch=batch_id, rows=removed))
+
+
+def _problem_lines(result: LoadResult, severity: str = "error") -> str:
+    return "\n".join(
+        f"- `{p.location()}`: {p.message(lang)}" for p in result.problems if p.severity == severity
+    )
+
+
+def _check(file: Any) -> LoadResult | None:
+    """The dry run of the uploaded file, reused while neither file nor options change."""
+    data = file.getvalue()
+    options = _options()
+    key = upload.upload_key(data, options)
+    checked = st.session_state.get(CHECKED)
+    if checked is not None and checked[0] == key:
+        return checked[1]
+    try:
+        with st.spinner(t("checking", lang, file=file.name)):
+            result = upload.run_load(db_path, file.name, data, options, dry_run=True)
+    except EtlError as exc:
+        ui.show_etl_error(exc, lang)
+        return None
+    st.session_state[CHECKED] = (key, result)
+    return result
+
+
+outcome = st.session_state.pop(OUTCOME, None)
+if outcome is not None:
+    (st.success if outcome[0] == "success" else st.error)(outcome[1])
+
+left, right = st.columns([1, 2])
+with left:
+    st.text_input(t("loaded_by", lang), key="loaded_by", placeholder=t("loaded_by_hint", lang))
+with right, st.expander(t("upload_hints", lang)):
+    st.caption(t("upload_hints_caption", lang))
+    st.selectbox(
+        t("indicator", lang),
+        [None, *indicator_names],
+        key="opt_indicator",
+        format_func=lambda code: t("from_file", lang) if code is None else indicator_names[code],
+    )
+    st.selectbox(
+        t("unit", lang),
+        [None, *unit_names],
+        key="opt_unit",
+        format_func=lambda code: t("from_file", lang) if code is None else unit_names[code],
+    )
+    st.text_input(t("period", lang), key="opt_period", placeholder=t("period_hint", lang))
+
+file = st.file_uploader(t("upload_file", lang), type=FILE_TYPES, key="upload")
+if file is not None:
+    result = _check(file)
+    if result is not None:
+        if result.duplicate_of is not None:
+            st.info(t("already_stored", lang, file=file.name, batch=result.duplicate_of))
+        elif result.unchanged:
+            st.info(t("nothing_new", lang, file=file.name))
+        elif not result.ok:
+            st.error(
+                t("upload_rejected", lang, file=file.name, n=len(result.errors))
+                + "\n\n"
+                + _problem_lines(result)
+            )
+        else:
+            warnings = _problem_lines(result, "warning")
+            if warnings:
+                st.warning(t("upload_warnings", lang, n=len(result.warnings)) + "\n\n" + warnings)
+            counts = upload.summary(result.rows)
+            st.markdown(t("upload_preview", lang, file=file.name, **counts))
+            ui.table(
+                upload.preview(result.rows, lang),
+                lang,
+                columns=list(upload.PREVIEW_COLUMNS),
+                key="upload_preview",
+            )
+            who = (st.session_state.get("loaded_by") or "").strip()
+            if not who:
+                st.caption(t("loaded_by_needed", lang))
+            st.button(
+                t("store", lang),
+                key="store",
+                type="primary",
+                disabled=not who,
+                on_click=_store,
+            )
+
+st.divider()
+st.subheader(t("batches_heading", lang))
+try:
+    batches = list_batches(db_path)
+except EtlError as exc:
+    ui.show_etl_error(exc, lang)
+    st.stop()
+if batches.empty:
+    st.info(t("no_batches", lang))
+    st.stop()
+ui.table(
+    batches.assign(
+        status=batches["status"].map(lambda s: t_or(f"batch_status_{s}", lang, s)),
+        source=batches["source"].map(lambda s: t_or(f"batch_source_{s}", lang, s)),
+    ),
+    lang,
+    columns=["batch_id", "file_name", "loaded_by", "loaded_at", "row_count", "source", "status"],
+    key="batches_table",
+)
+active = batches[batches["status"] == "active"]
+if active.empty:
+    st.stop()
+files = dict(zip(active["batch_id"], active["file_name"], strict=True))
+with st.expander(t("rollback_heading", lang)):
+    st.selectbox(
+        t("rollback_batch", lang),
+        list(files),
+        key="rollback_batch",
+        format_func=lambda batch: f"{batch} · {files[batch]}",
+    )
+    confirmed = st.checkbox(t("rollback_confirm", lang), key="rollback_confirm")
+    st.button(t("rollback", lang), key="rollback", disabled=not confirmed, on_click=_rollback)
