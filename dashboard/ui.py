@@ -69,13 +69,15 @@ def indicator_tile(row: Any, year: int, lang: str) -> None:
     color: Literal["normal", "inverse", "off"] = (
         "inverse" if row.direction == "lower_better" else "normal"
     )
-    if row.direction == "neutral" or is_missing(row.change) or float(row.change) == 0:
+    no_change = not is_missing(row.change) and float(row.change) == 0
+    if row.direction == "neutral" or is_missing(row.change) or no_change:
         color = "off"
     st.metric(
         label,
         format_value(row.value, lang, measure=measure, qualifier=row.qualifier),
         delta=delta,
         delta_color=color,
+        delta_arrow="off" if no_change else "auto",
         delta_description=t("vs_year", lang, year=year - 1) if delta else None,
         help=_tile_help(row, lang),
         border=True,

@@ -12,7 +12,7 @@ from etl.batches import list_batches, rollback_batch
 from etl.errors import EtlError
 from etl.load import LoadOptions, LoadResult
 
-FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv"]
+FILE_TYPES = ["xlsx", "xlsm", "xls", "ods"]
 CHECKED = "_upload_checked"  # (key, LoadResult) of the last dry run
 OUTCOME = "_upload_outcome"  # (kind, message) left by a button for the next run
 
