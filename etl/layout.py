@@ -6,6 +6,9 @@ Two layouts are recognised (see README, "Report layouts"):
   ngày), Giá trị and optional Kế hoạch, Ghi chú, Nguồn, Loại số liệu;
 - wide: one row per unit, one column per period (2006, 2007, "6 tháng đầu năm 2025").
 
+A table of one unit (no Đơn vị column) has one row per indicator instead; the unit
+then comes from the user (``--unit``).
+
 Lines above the header may say "Chỉ tiêu: …", "Đơn vị tính: …", "Loại số liệu: …"
 or "Kỳ báo cáo: …" for the whole sheet. Nothing here looks values up in the
 catalogue; :mod:`etl.resolve` does that.
@@ -98,7 +101,7 @@ class Cell:
 class RawRecord:
     """One value cell and the cells that say what it is."""
 
-    unit: Cell
+    unit: Cell | None
     value: Cell
     indicator: Cell | None = None
     period: Cell | None = None
@@ -132,7 +135,7 @@ def find_table(grid: Grid) -> SheetTable | None:
         return None
     header = grid.rows[header_row]
     columns, period_columns = _map_columns(header)
-    if "unit" not in columns:
+    if "unit" not in columns and "indicator" not in columns:
         return None
     layout = "long" if "value" in columns else "wide"
     if layout == "wide" and not period_columns:
@@ -151,7 +154,8 @@ def find_table(grid: Grid) -> SheetTable | None:
 
 def _find_header_row(rows: list[list[Any]]) -> int | None:
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if any(_header_key(value) in ROLE_HEADERS["unit"] for value in row):
+        keys = {_header_key(value) for value in row}
+        if keys & (ROLE_HEADERS["unit"] | ROLE_HEADERS["indicator"]):
             return index
     return None
 
@@ -198,21 +202,23 @@ def _is_footnote(row: list[Any]) -> bool:
 
 
 def _read_records(rows: list[list[Any]], table: SheetTable) -> None:
-    unit_col = table.columns["unit"]
+    by_unit = "unit" in table.columns
+    key_col = table.columns["unit"] if by_unit else table.columns["indicator"]
     for row_index in range(table.header_row + 1, len(rows)):
         row = rows[row_index]
         if all(is_blank(value) for value in row):
             continue
         if _is_footnote(row):
             break
-        unit = Cell(_at(row, unit_col), row_index, unit_col)
-        if is_blank(unit.value):
+        key = Cell(_at(row, key_col), row_index, key_col)
+        if is_blank(key.value):
             if _has_values(row, table):
-                table.rows_without_unit.append(unit)
+                table.rows_without_unit.append(key)
             continue
-        if fold(unit.value) in TOTAL_ROW_NAMES:
-            table.total_rows.append(unit)
+        if by_unit and fold(key.value) in TOTAL_ROW_NAMES:
+            table.total_rows.append(key)
             continue
+        unit = key if by_unit else None
         if table.layout == "long":
             table.records.append(_long_record(row, row_index, unit, table.columns))
         else:
@@ -242,7 +248,9 @@ def _optional(row: list[Any], row_index: int, col: int | None) -> Cell | None:
     return Cell(value, row_index, col)
 
 
-def _long_record(row: list[Any], row_index: int, unit: Cell, cols: dict[str, int]) -> RawRecord:
+def _long_record(
+    row: list[Any], row_index: int, unit: Cell | None, cols: dict[str, int]
+) -> RawRecord:
     note_parts = [
         clean(_at(row, cols.get(role)))
         for role in ("note", "source")
@@ -263,7 +271,9 @@ def _long_record(row: list[Any], row_index: int, unit: Cell, cols: dict[str, int
     )
 
 
-def _wide_records(row: list[Any], row_index: int, unit: Cell, table: SheetTable) -> list[RawRecord]:
+def _wide_records(
+    row: list[Any], row_index: int, unit: Cell | None, table: SheetTable
+) -> list[RawRecord]:
     note = _at(row, table.columns.get("note"))
     indicator = _optional(row, row_index, table.columns.get("indicator"))
     return [

@@ -70,6 +70,12 @@ register(
             "Dòng có số liệu nhưng không ghi đơn vị. Điền tên đơn vị vào ô này.",
             "The row has figures but no unit. Fill in the unit's name in this cell.",
         ),
+        "unit_missing": (
+            "Bảng không có cột “Đơn vị”, nên không biết số liệu của đơn vị nào. Thêm cột "
+            "“Đơn vị”, hoặc chọn đơn vị khi tải lên (--unit MÃ).",
+            "The table has no “Đơn vị” column, so which unit the figures belong to is not "
+            "said. Add a “Đơn vị” column, or choose the unit when loading (--unit CODE).",
+        ),
         "unit_looks_like_formula": (
             "“{value}” trông như công thức, không phải tên đơn vị. Ghi tên đơn vị.",
             "“{value}” looks like a formula, not a unit name. Write the unit's name.",
@@ -213,7 +219,7 @@ class Resolver:
         value, qualifier = parsed
         indicator_code = self._indicator(table, record)
         period = self._period(table, record)
-        unit_code = self._unit(record.unit, period)
+        unit_code = self._unit(table, record.unit, period)
         self._check_value(record.value, indicator_code, value)
         status = self._status(table, record)
         target = _parse_number(record.target) if record.target is not None else None
@@ -242,7 +248,7 @@ class Resolver:
         if cell is None:
             if self.defaults.indicator:
                 return self.defaults.indicator
-            header = Cell(None, table.header_row, table.columns["unit"])
+            header = Cell(None, table.header_row, table.columns.get("unit", 0))
             raise _RecordError(header, "indicator_missing")
         code = self.catalogue.find_indicator(str(cell.value))
         if code is None:
@@ -266,7 +272,12 @@ class Resolver:
             raise _RecordError(cell or record.value, "period_unknown", value=clean(raw))
         return period
 
-    def _unit(self, cell: Cell, period: Period) -> str:
+    def _unit(self, table: SheetTable, cell: Cell | None, period: Period) -> str:
+        if cell is None:
+            if self.defaults.unit:
+                return self.defaults.unit
+            header = Cell(None, table.header_row, table.columns["indicator"])
+            raise _RecordError(header, "unit_missing")
         name = clean(cell.value)
         if name.startswith(("=", "+", "@")):
             raise _RecordError(cell, "unit_looks_like_formula", value=name)

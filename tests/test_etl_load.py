@@ -248,3 +248,31 @@ def test_broken_catalogue_is_refused_with_file_and_row(
     finally:
         con.close()
     assert message in caught.value.message("en") and file_name in caught.value.message("vi")
+
+
+def test_one_unit_table_takes_the_unit_option(
+    empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit's own report: one row per indicator, years as columns, no Đơn vị column."""
+    rows: list[list[Any]] = [
+        ["BÁO CÁO CỦA QUẬN Ô MÔN"],
+        [],
+        ["STT", "Chỉ tiêu", "Năm 2013", "Năm 2014"],
+        [1, "Tỷ lệ hộ nghèo (%)", "6,3", "4,68"],
+        [2, "Số hộ nghèo", "2.071", "1.540"],
+    ]
+    path = write_xlsx(tmp_path / "o_mon.xlsx", rows)
+    assert main(["load", str(path), "--db", str(empty_db)]) == 1
+    assert f"{path}:Báo cáo!B3: " in capsys.readouterr().err
+    assert main(["load", str(path), "--db", str(empty_db), "--unit", "917"]) == 0
+    stored = query(
+        empty_db,
+        "SELECT indicator_code, year(period_start), value FROM v_observation "
+        "WHERE unit_code = '917' ORDER BY 1, 2",
+    )
+    assert stored == [
+        ("poor_households", 2013, 2071.0),
+        ("poor_households", 2014, 1540.0),
+        ("poverty_rate", 2013, 6.3),
+        ("poverty_rate", 2014, 4.68),
+    ]
