@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from etl.periods import Period, parse_period
 from etl.reader import Grid
@@ -86,8 +86,7 @@ def cell_name(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     value: Any
     row: int
     col: int
@@ -97,7 +96,7 @@ class Cell:
         return cell_name(self.row, self.col)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RawRecord:
     """One value cell and the cells that say what it is."""
 

@@ -87,6 +87,8 @@ class Catalogue:
             for name in [unit.code, unit.name_vi, *aliases.get(unit.code, [])]:
                 self._exact.setdefault(fold(name), set()).add(unit.code)
                 self._stripped.setdefault(strip_unit_prefix(fold(name)), set()).add(unit.code)
+        self._unit_memo: dict[tuple[str, date, date], tuple[str | None, set[str]]] = {}
+        self._indicator_memo: dict[str, str | None] = {}
         self._indicator_names: dict[str, str] = {}
         for indicator in indicators:
             for name in (indicator.code, indicator.name_vi, indicator.name_en):
@@ -114,12 +116,15 @@ class Catalogue:
         return set(self._exact.get(key) or self._stripped.get(strip_unit_prefix(key), set()))
 
     def unit_for_period(self, name: str, start: date, end: date) -> tuple[str | None, set[str]]:
-        """The one unit the name means during the period, and all candidates."""
-        candidates = self.find_units(name)
-        valid = {c for c in candidates if self.units[c].valid_during(start, end)}
-        if len(valid) == 1:
-            return next(iter(valid)), candidates
-        return None, candidates
+        """The one unit the name means during the period, and all candidates (memoised)."""
+        key = (name, start, end)
+        found = self._unit_memo.get(key)
+        if found is None:
+            candidates = self.find_units(name)
+            valid = {c for c in candidates if self.units[c].valid_during(start, end)}
+            found = (next(iter(valid)) if len(valid) == 1 else None, candidates)
+            self._unit_memo[key] = found
+        return found
 
     def closest_units(self, name: str, count: int = 3) -> list[str]:
         """Names of the known units closest to an unknown name."""
@@ -133,7 +138,9 @@ class Catalogue:
         return names[:count]
 
     def find_indicator(self, name: str) -> str | None:
-        return self._indicator_names.get(_indicator_key(name))
+        if name not in self._indicator_memo:
+            self._indicator_memo[name] = self._indicator_names.get(_indicator_key(name))
+        return self._indicator_memo[name]
 
     def closest_indicators(self, name: str, count: int = 3) -> list[str]:
         matches = difflib.get_close_matches(

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from numbers import Real
 
-from etl.text import fold
+from etl.text import cached, fold
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -96,6 +96,7 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, str, str]], ...] = (
 )
 
 
+@cached(maxsize=1 << 14)
 def parse_date(raw: object) -> date | None:
     """A date from a date/datetime cell or a text "21/8/2012", "21/08/2012", "2012-08-21".
 
@@ -335,8 +336,11 @@ def _span_of_text(text: str) -> Span | None:
     return None
 
 
+@cached(maxsize=1 << 14)
 def parse_period(raw: object) -> Period | None:
     """The period a cell or header names, or None when it names none (or an impossible one).
+
+    Cached (typed, so True and 1 stay apart): a report repeats its periods on every row.
 
     Numbers 1900-2100 are years; a date cell is its single day (type "span").
     """

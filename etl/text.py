@@ -4,14 +4,43 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def cached(maxsize: int) -> Callable[[Callable[[object], T]], Callable[[object], T]]:
+    """``lru_cache(typed=True)`` for one-argument parsers of cell values, which repeat
+    thousands of times in a report; unhashable arguments bypass the cache."""
+
+    def decorate(function: Callable[[object], T]) -> Callable[[object], T]:
+        memo = lru_cache(maxsize=maxsize, typed=True)(function)
+
+        @wraps(function)
+        def call(raw: object) -> T:
+            try:
+                hash(raw)
+            except TypeError:
+                return function(raw)
+            return memo(raw)
+
+        return call
+
+    return decorate
+
 
 _SPACES = re.compile(r"\s+")
 # Non-breaking, thin and zero-width spaces that office files carry.
 _ODD_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u2009\u202f\u200b\ufeff"), " ")
 
 
+@cached(maxsize=1 << 16)
 def fold(text: object) -> str:
     """Lower case, no diacritics (đ → d), single spaces: the key for comparing names.
+
+    Cached: report files repeat the same names and headers thousands of times.
 
     Composed or decomposed input, old or new tone placement ("Thuỷ"/"Thủy") fold alike.
     """
@@ -22,6 +51,7 @@ def fold(text: object) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+@cached(maxsize=1 << 16)
 def clean(text: object) -> str:
     """NFC, single spaces, stripped: the form we store and show."""
     s = unicodedata.normalize("NFC", str(text).translate(_ODD_SPACES))

@@ -47,7 +47,7 @@ from numbers import Real
 
 from etl.errors import EtlError
 from etl.messages import register
-from etl.text import clean, fold
+from etl.text import cached, clean, fold
 
 register(
     {
@@ -176,8 +176,11 @@ _NUMBER_FORMATS: tuple[tuple[re.Pattern[str], str, str], ...] = (
 # --- parsing ------------------------------------------------------------------------------
 
 
+@cached(maxsize=1 << 16)
 def parse_value(raw: object) -> ParsedValue:
     """Read one cell; raise :class:`ValueParseError` when it is not a number.
+
+    Cached (typed: True and 1 stay apart); failures are not cached and are re-raised.
 
     None, blanks and markers such as "..", "-", "x", "n/a" are missing (``value``
     None); NaN is missing too. Booleans and dates are refused: they are never counts.
