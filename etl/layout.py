@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from etl.periods import Period, parse_period
 from etl.reader import Grid
@@ -55,8 +55,12 @@ ROLE_HEADERS: dict[str, frozenset[str]] = {
 META_KEYS = {
     "chi tieu": "indicator",
     "don vi tinh": "measure",
+    "dvt": "measure",
+    "don vi": "unit_or_measure",
     "loai so lieu": "status",
     "ky bao cao": "period",
+    "nam": "period",
+    "thoi ky": "period",
 }
 FOOTNOTE_PREFIXES = ("ghi chu", "nguon", "chu thich", "luu y", "*", "(*)", "nguoi lap")
 TOTAL_ROW_NAMES = frozenset(
@@ -73,6 +77,8 @@ TOTAL_ROW_NAMES = frozenset(
         "toan huyen",
     }
 )
+_NUMBERING = re.compile(r"\(?([a-z]|\d{1,2}|[ivx]{1,4})\)?(\s*=\s*[\d()*/+\-x ]+)?")
+_ROMAN = re.compile(r"[IVX]{1,5}")
 _META_LINE = re.compile(r"^\s*([^:]{2,20}?)\s*:\s*(.+?)\s*$", re.S)
 
 
@@ -112,6 +118,25 @@ class RawRecord:
     status: Cell | None = None
 
 
+class Oracle(Protocol):
+    """What the catalogue can tell the layout finder about a header text."""
+
+    def is_unit(self, text: str) -> bool: ...
+
+    def is_indicator(self, text: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A value column of a wide table, and what its header says: a period, an indicator
+    or a unit (the other two come from the row, the title lines or the user)."""
+
+    col: int
+    kind: str  # period, indicator, unit
+    header: Cell
+    period: Period | None = None
+
+
 @dataclass
 class SheetTable:
     """What was recognised in one sheet."""
@@ -120,34 +145,46 @@ class SheetTable:
     layout: str  # long, wide
     header_row: int
     columns: dict[str, int]
-    period_columns: list[tuple[int, Period]]
+    spreads: list[Spread]
     meta: dict[str, Cell]
     records: list[RawRecord] = field(default_factory=list)
     total_rows: list[Cell] = field(default_factory=list)
+    group_rows: list[Cell] = field(default_factory=list)
     rows_without_unit: list[Cell] = field(default_factory=list)
 
+    @property
+    def spread_kind(self) -> str | None:
+        return self.spreads[0].kind if self.spreads else None
 
-def find_table(grid: Grid) -> SheetTable | None:
+    @property
+    def key_role(self) -> str:
+        """The column that names each row: the unit, or the indicator in a one-unit table
+        and in a table with units as columns."""
+        if "unit" in self.columns and self.spread_kind != "unit":
+            return "unit"
+        return "indicator"
+
+
+def find_table(grid: Grid, oracle: Oracle | None = None) -> SheetTable | None:
     """The table of a sheet, or None when no header row is found."""
     header_row = _find_header_row(grid.rows)
     if header_row is None:
         return None
-    header = grid.rows[header_row]
-    columns, period_columns = _map_columns(header)
+    columns, spreads = _map_columns(grid.rows[header_row], header_row, oracle)
     if "unit" not in columns and "indicator" not in columns:
         return None
     layout = "long" if "value" in columns else "wide"
-    if layout == "wide" and not period_columns:
+    if layout == "wide" and not spreads:
         return None
     table = SheetTable(
         sheet=grid.sheet,
         layout=layout,
         header_row=header_row,
         columns=columns,
-        period_columns=period_columns,
-        meta=_read_meta(grid.rows[:header_row]),
+        spreads=spreads,
+        meta=_read_meta(grid.rows[:header_row], oracle),
     )
-    _read_records(grid.rows, table)
+    _read_records(grid.rows, table, oracle)
     return table
 
 
@@ -166,9 +203,15 @@ def _header_key(value: Any) -> str:
     return re.sub(r"\s*\(.*\)$", "", key)  # "Giá trị (%)" → "gia tri"
 
 
-def _map_columns(header: list[Any]) -> tuple[dict[str, int], list[tuple[int, Period]]]:
+def _map_columns(
+    header: list[Any], header_row: int, oracle: Oracle | None
+) -> tuple[dict[str, int], list[Spread]]:
+    """Known columns by role, and the value columns of a wide table.
+
+    A wide table spreads one kind only: periods first, else indicators, else units.
+    """
     columns: dict[str, int] = {}
-    period_columns: list[tuple[int, Period]] = []
+    by_kind: dict[str, list[Spread]] = {"period": [], "indicator": [], "unit": []}
     for col, value in enumerate(header):
         if is_blank(value):
             continue
@@ -177,21 +220,34 @@ def _map_columns(header: list[Any]) -> tuple[dict[str, int], list[tuple[int, Per
         if role is not None:
             columns.setdefault(role, col)
             continue
+        cell = Cell(value, header_row, col)
         period = parse_period(value)
         if period is not None:
-            period_columns.append((col, period))
-    return columns, period_columns
+            by_kind["period"].append(Spread(col, "period", cell, period))
+        elif oracle is not None and oracle.is_indicator(clean(value)):
+            by_kind["indicator"].append(Spread(col, "indicator", cell))
+        elif oracle is not None and oracle.is_unit(clean(value)):
+            by_kind["unit"].append(Spread(col, "unit", cell))
+    spreads = next((found for found in by_kind.values() if found), [])
+    return columns, spreads
 
 
-def _read_meta(title_rows: list[list[Any]]) -> dict[str, Cell]:
+def _read_meta(title_rows: list[list[Any]], oracle: Oracle | None) -> dict[str, Cell]:
     meta: dict[str, Cell] = {}
     for row_index, row in enumerate(title_rows):
         for col, value in enumerate(row):
             if not isinstance(value, str):
                 continue
             match = _META_LINE.match(value)
-            if match and fold(match.group(1)) in META_KEYS:
-                meta[META_KEYS[fold(match.group(1))]] = Cell(clean(match.group(2)), row_index, col)
+            if not match:
+                continue
+            role = META_KEYS.get(fold(match.group(1)))
+            text = clean(match.group(2))
+            if role == "unit_or_measure":
+                # "Đơn vị: Triệu đồng" is a measure; "Đơn vị: Quận Ô Môn" names the unit.
+                role = "unit" if oracle is not None and oracle.is_unit(text) else "measure"
+            if role is not None:
+                meta[role] = Cell(text, row_index, col)
     return meta
 
 
@@ -200,34 +256,58 @@ def _is_footnote(row: list[Any]) -> bool:
     return isinstance(first, str) and fold(first).startswith(FOOTNOTE_PREFIXES)
 
 
-def _read_records(rows: list[list[Any]], table: SheetTable) -> None:
-    by_unit = "unit" in table.columns
-    key_col = table.columns["unit"] if by_unit else table.columns["indicator"]
-    for row_index in range(table.header_row + 1, len(rows)):
+def _is_numbering_row(row: list[Any]) -> bool:
+    """The line of column numbers under a header: A, B, 1, 2, (3), 3=2/1."""
+    cells = [_as_text(value) for value in row if not is_blank(value)]
+    return len(cells) >= 2 and all(_NUMBERING.fullmatch(fold(text)) for text in cells)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _is_group_row(row: list[Any], table: SheetTable, key: Cell, oracle: Oracle | None) -> bool:
+    """A region or group heading numbered I, II, III… that is not itself a unit."""
+    stt = _at(row, table.columns.get("row_number"))
+    if not (isinstance(stt, str) and _ROMAN.fullmatch(clean(stt).upper())):
+        return False
+    return oracle is None or not oracle.is_unit(clean(key.value))
+
+
+def _read_records(rows: list[list[Any]], table: SheetTable, oracle: Oracle | None) -> None:
+    key_col = table.columns[table.key_role]
+    first_data_row = table.header_row + 1
+    for row_index in range(first_data_row, len(rows)):
         row = rows[row_index]
         if all(is_blank(value) for value in row):
             continue
         if _is_footnote(row):
             break
+        if row_index <= first_data_row + 1 and _is_numbering_row(row):
+            continue
         key = Cell(_at(row, key_col), row_index, key_col)
         if is_blank(key.value):
             if _has_values(row, table):
                 table.rows_without_unit.append(key)
             continue
-        if by_unit and fold(key.value) in TOTAL_ROW_NAMES:
+        if table.key_role == "unit" and fold(key.value) in TOTAL_ROW_NAMES:
             table.total_rows.append(key)
             continue
-        unit = key if by_unit else None
+        if _is_group_row(row, table, key, oracle):
+            table.group_rows.append(key)
+            continue
         if table.layout == "long":
-            table.records.append(_long_record(row, row_index, unit, table.columns))
+            table.records.append(_long_record(row, key, table))
         else:
-            table.records.extend(_wide_records(row, row_index, unit, table))
+            table.records.extend(_wide_records(row, key, table))
 
 
 def _value_columns(table: SheetTable) -> list[int]:
     if table.layout == "long":
         return [table.columns["value"]]
-    return [col for col, _ in table.period_columns]
+    return [spread.col for spread in table.spreads]
 
 
 def _has_values(row: list[Any], table: SheetTable) -> bool:
@@ -247,44 +327,55 @@ def _optional(row: list[Any], row_index: int, col: int | None) -> Cell | None:
     return Cell(value, row_index, col)
 
 
-def _long_record(
-    row: list[Any], row_index: int, unit: Cell | None, cols: dict[str, int]
-) -> RawRecord:
-    note_parts = [
+def _row_cell(row: list[Any], key: Cell, table: SheetTable, role: str) -> Cell | None:
+    """The cell of ``role`` in this row: the row's key when it is that role."""
+    if table.key_role == role:
+        return key
+    return _optional(row, key.row, table.columns.get(role))
+
+
+def _note(row: list[Any], cols: dict[str, int]) -> str | None:
+    parts = [
         clean(_at(row, cols.get(role)))
         for role in ("note", "source")
         if not is_blank(_at(row, cols.get(role)))
     ]
-    if len(note_parts) == 2:
-        note_parts[1] = f"Nguồn: {note_parts[1]}"
+    if len(parts) == 2:
+        parts[1] = f"Nguồn: {parts[1]}"
+    return " — ".join(parts) or None
+
+
+def _long_record(row: list[Any], key: Cell, table: SheetTable) -> RawRecord:
+    cols, row_index = table.columns, key.row
     return RawRecord(
-        unit=unit,
+        unit=_row_cell(row, key, table, "unit"),
         value=Cell(_at(row, cols["value"]), row_index, cols["value"]),
-        indicator=_optional(row, row_index, cols.get("indicator")),
+        indicator=_row_cell(row, key, table, "indicator"),
         period=_optional(row, row_index, cols.get("period")),
         period_from=_optional(row, row_index, cols.get("period_from")),
         period_to=_optional(row, row_index, cols.get("period_to")),
         target=_optional(row, row_index, cols.get("target")),
-        note=" — ".join(note_parts) or None,
+        note=_note(row, cols),
         status=_optional(row, row_index, cols.get("status")),
     )
 
 
-def _wide_records(
-    row: list[Any], row_index: int, unit: Cell | None, table: SheetTable
-) -> list[RawRecord]:
-    note = _at(row, table.columns.get("note"))
-    indicator = _optional(row, row_index, table.columns.get("indicator"))
+def _wide_records(row: list[Any], key: Cell, table: SheetTable) -> list[RawRecord]:
+    unit = _row_cell(row, key, table, "unit")
+    indicator = _row_cell(row, key, table, "indicator")
+    period = _optional(row, key.row, table.columns.get("period"))
+    note = _note(row, table.columns)
+    status = _optional(row, key.row, table.columns.get("status"))
     return [
         RawRecord(
-            unit=unit,
-            value=Cell(_at(row, col), row_index, col),
-            indicator=indicator,
-            period=Cell(period.label_vi, table.header_row, col),
-            period_parsed=period,
-            note=None if is_blank(note) else clean(note),
-            status=_optional(row, row_index, table.columns.get("status")),
+            unit=spread.header if spread.kind == "unit" else unit,
+            value=Cell(_at(row, spread.col), key.row, spread.col),
+            indicator=spread.header if spread.kind == "indicator" else indicator,
+            period=Cell(spread.period.label_vi, key.row, spread.col) if spread.period else period,
+            period_parsed=spread.period,
+            note=note,
+            status=status,
         )
-        for col, period in table.period_columns
-        if not is_blank(_at(row, col))
+        for spread in table.spreads
+        if not is_blank(_at(row, spread.col))
     ]

@@ -124,12 +124,13 @@ def _load(
         grids = read_workbook(file_path, max_bytes=options.max_file_bytes)
     except EtlError as err:
         return rejected(Problem(label, "", "", err.key, err.params))
-    resolver = Resolver(Catalogue.from_db(con), label, defaults)
+    catalogue = Catalogue.from_db(con)
+    resolver = Resolver(catalogue, label, defaults)
     tables = 0
     for grid in grids:
         if not grid.visible:
             continue
-        table = find_table(grid)
+        table = find_table(grid, catalogue)
         if table is None:
             continue
         tables += 1

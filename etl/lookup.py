@@ -126,6 +126,12 @@ class Catalogue:
             self._unit_memo[key] = found
         return found
 
+    def is_unit(self, text: str) -> bool:
+        return bool(self.find_units(text))
+
+    def is_indicator(self, text: str) -> bool:
+        return self.find_indicator(text) is not None
+
     def closest_units(self, name: str, count: int = 3) -> list[str]:
         """Names of the known units closest to an unknown name."""
         key = strip_unit_prefix(fold(name))

@@ -70,6 +70,10 @@ register(
             "Dòng có số liệu nhưng không ghi đơn vị. Điền tên đơn vị vào ô này.",
             "The row has figures but no unit. Fill in the unit's name in this cell.",
         ),
+        "group_row_skipped": (
+            "Dòng nhóm “{value}” (đánh số I, II…) không phải một đơn vị nên không được lưu.",
+            "The group row “{value}” (numbered I, II…) is not a unit and is not stored.",
+        ),
         "unit_missing": (
             "Bảng không có cột “Đơn vị”, nên không biết số liệu của đơn vị nào. Thêm cột "
             "“Đơn vị”, hoặc chọn đơn vị khi tải lên (--unit MÃ).",
@@ -194,6 +198,10 @@ class Resolver:
             self.problem(
                 table.sheet, total, "total_row_skipped", "warning", value=clean(total.value)
             )
+        for group in table.group_rows:
+            self.problem(
+                table.sheet, group, "group_row_skipped", "warning", value=clean(group.value)
+            )
         for record in table.records:
             try:
                 row = self._resolve(table, record)
@@ -273,6 +281,7 @@ class Resolver:
         return period
 
     def _unit(self, table: SheetTable, cell: Cell | None, period: Period) -> str:
+        cell = cell or table.meta.get("unit")
         if cell is None:
             if self.defaults.unit:
                 return self.defaults.unit
