@@ -149,6 +149,7 @@ class SheetTable:
     meta: dict[str, Cell]
     records: list[RawRecord] = field(default_factory=list)
     total_rows: list[Cell] = field(default_factory=list)
+    total_records: list[RawRecord] = field(default_factory=list)
     group_rows: list[Cell] = field(default_factory=list)
     rows_without_unit: list[Cell] = field(default_factory=list)
 
@@ -294,14 +295,18 @@ def _read_records(rows: list[list[Any]], table: SheetTable, oracle: Oracle | Non
             continue
         if table.key_role == "unit" and fold(key.value) in TOTAL_ROW_NAMES:
             table.total_rows.append(key)
+            table.total_records.extend(_records(row, key, table))
             continue
         if _is_group_row(row, table, key, oracle):
             table.group_rows.append(key)
             continue
-        if table.layout == "long":
-            table.records.append(_long_record(row, key, table))
-        else:
-            table.records.extend(_wide_records(row, key, table))
+        table.records.extend(_records(row, key, table))
+
+
+def _records(row: list[Any], key: Cell, table: SheetTable) -> list[RawRecord]:
+    if table.layout == "long":
+        return [_long_record(row, key, table)]
+    return _wide_records(row, key, table)
 
 
 def _value_columns(table: SheetTable) -> list[int]:

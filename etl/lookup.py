@@ -68,6 +68,7 @@ class IndicatorEntry:
     kind: str
     min_value: float | None
     max_value: float | None
+    unit_aggregation: str
 
 
 class Catalogue:
@@ -104,8 +105,8 @@ class Catalogue:
             code: [a for a in text.split("|") if a.strip()] for code, _, _, _, text in unit_rows
         }
         indicator_rows = con.execute(
-            "SELECT indicator_code, name_vi, name_en, measure_vi, kind, min_value, max_value "
-            "FROM indicator"
+            "SELECT indicator_code, name_vi, name_en, measure_vi, kind, min_value, max_value, "
+            "unit_aggregation FROM indicator"
         ).fetchall()
         indicators = [IndicatorEntry(*row) for row in indicator_rows]
         return cls(units, indicators, aliases)

@@ -70,6 +70,12 @@ register(
             "Dòng có số liệu nhưng không ghi đơn vị. Điền tên đơn vị vào ô này.",
             "The row has figures but no unit. Fill in the unit's name in this cell.",
         ),
+        "total_mismatch": (
+            "Dòng tổng ghi {total} nhưng các đơn vị trong bảng cộng lại được {parts}. Kiểm tra "
+            "xem có thiếu đơn vị hoặc sai số liệu không.",
+            "The total row says {total} but the units of the table add up to {parts}. Check "
+            "for a missing unit or a wrong figure.",
+        ),
         "group_row_skipped": (
             "Dòng nhóm “{value}” (đánh số I, II…) không phải một đơn vị nên không được lưu.",
             "The group row “{value}” (numbered I, II…) is not a unit and is not stored.",
@@ -202,6 +208,7 @@ class Resolver:
             self.problem(
                 table.sheet, group, "group_row_skipped", "warning", value=clean(group.value)
             )
+        first_row = len(self.result.rows)
         for record in table.records:
             try:
                 row = self._resolve(table, record)
@@ -210,6 +217,33 @@ class Resolver:
                 continue
             if row is not None:
                 self._add_row(table.sheet, record, row)
+        self._check_totals(table, self.result.rows[first_row:])
+
+    def _check_totals(self, table: SheetTable, rows: list[dict[str, Any]]) -> None:
+        """Warn where a total row differs from the sum of the rows of its column."""
+        sums: dict[tuple[str, date, date], float] = {}
+        for row in rows:
+            key = (row["indicator_code"], row["period_start"], row["period_end"])
+            sums[key] = sums.get(key, 0.0) + row["value"]
+        for record in table.total_records:
+            try:
+                parsed = _parse_number(record.value)
+                indicator = self.catalogue.indicators[self._indicator(table, record)]
+                period = self._period(table, record)
+            except _RecordError:
+                continue  # a total we cannot read is not stored either
+            if parsed is None or indicator.unit_aggregation != "sum":
+                continue
+            parts = sums.get((indicator.code, period.start, period.end))
+            if parts is not None and abs(parts - parsed[0]) > max(0.5, 0.005 * abs(parts)):
+                self.problem(
+                    table.sheet,
+                    record.value,
+                    "total_mismatch",
+                    "warning",
+                    total=_num(parsed[0]),
+                    parts=_num(parts),
+                )
 
     def _add_row(self, sheet: str, record: RawRecord, row: dict[str, Any]) -> None:
         key = (row["unit_code"], row["indicator_code"], row["period_start"], row["period_end"])

@@ -116,3 +116,24 @@ def test_unit_line_in_the_title_names_the_unit_or_the_measure(
     assert load(empty_db, path) == expected_exit
     stored = query(empty_db, STORED)
     assert stored == ([(stored_unit, "poor_households", 2013, 2071.0)] if stored_unit else [])
+
+
+def test_total_row_that_does_not_add_up_is_a_warning(
+    empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows: list[list[Any]] = [
+        ["Chỉ tiêu: Số hộ nghèo"],
+        ["STT", "Đơn vị", "2013", "2014", "Năm 2015"],
+        [1, "Quận Ô Môn", 2071, 1540, 1200],
+        [2, "Quận Bình Thủy", 900, 700, 650],
+        ["", "Tổng cộng", 2971, 2300, "1.850"],
+    ]
+    path = write_xlsx(tmp_path / "g.xlsx", rows)
+    assert load(empty_db, path) == 0
+    err = capsys.readouterr().err
+    mismatches = [line for line in err.splitlines() if "cộng lại được" in line]
+    assert mismatches == [
+        f"{path}:Báo cáo!D5: Dòng tổng ghi 2300 nhưng các đơn vị trong bảng cộng lại được 2240. "
+        "Kiểm tra xem có thiếu đơn vị hoặc sai số liệu không."
+    ]
+    assert len(query(empty_db, STORED)) == 6
