@@ -79,6 +79,7 @@ TOTAL_ROW_NAMES = frozenset(
 )
 _NUMBERING = re.compile(r"\(?([a-z]|\d{1,2}|[ivx]{1,4})\)?(\s*=\s*[\d()*/+\-x ]+)?")
 _ROMAN = re.compile(r"[IVX]{1,5}")
+_BLANK = frozenset({"", None})
 _META_LINE = re.compile(r"^\s*([^:]{2,20}?)\s*:\s*(.+?)\s*$", re.S)
 
 
@@ -102,20 +103,42 @@ class Cell(NamedTuple):
         return cell_name(self.row, self.col)
 
 
-@dataclass(slots=True)
-class RawRecord:
-    """One value cell and the cells that say what it is."""
+@dataclass
+class Column:
+    """One role (unit, indicator, period…) for every value cell of a table: the raw text
+    or value, and where it stands (a list per value cell, or one position for all)."""
 
-    unit: Cell | None
-    value: Cell
-    indicator: Cell | None = None
-    period: Cell | None = None
-    period_parsed: Period | None = None
-    period_from: Cell | None = None
-    period_to: Cell | None = None
-    target: Cell | None = None
-    note: str | None = None
-    status: Cell | None = None
+    raw: list[Any]
+    rows: list[int] | int
+    cols: list[int] | int
+
+    def cell(self, index: int) -> Cell:
+        row = self.rows if isinstance(self.rows, int) else self.rows[index]
+        col = self.cols if isinstance(self.cols, int) else self.cols[index]
+        return Cell(self.raw[index], row, col)
+
+
+@dataclass
+class Cells:
+    """Every non-blank value cell of a table with the cells that say what it is.
+
+    Kept as columns, not one object per cell: a report of a million cells is read
+    in about the time the spreadsheet reader itself takes.
+    """
+
+    value: Column
+    unit: Column | None = None
+    indicator: Column | None = None
+    period: Column | None = None
+    period_parsed: list[Period] | None = None  # when the column headers are periods
+    period_from: Column | None = None
+    period_to: Column | None = None
+    target: Column | None = None
+    status: Column | None = None
+    note: list[str | None] | None = None
+
+    def __len__(self) -> int:
+        return len(self.value.raw)
 
 
 class Oracle(Protocol):
@@ -147,9 +170,9 @@ class SheetTable:
     columns: dict[str, int]
     spreads: list[Spread]
     meta: dict[str, Cell]
-    records: list[RawRecord] = field(default_factory=list)
+    cells: Cells | None = None
     total_rows: list[Cell] = field(default_factory=list)
-    total_records: list[RawRecord] = field(default_factory=list)
+    total_cells: Cells | None = None
     group_rows: list[Cell] = field(default_factory=list)
     rows_without_unit: list[Cell] = field(default_factory=list)
 
@@ -252,9 +275,25 @@ def _read_meta(title_rows: list[list[Any]], oracle: Oracle | None) -> dict[str, 
     return meta
 
 
-def _is_footnote(row: list[Any]) -> bool:
-    first = next((value for value in row if not is_blank(value)), None)
-    return isinstance(first, str) and fold(first).startswith(FOOTNOTE_PREFIXES)
+class _KeyMemo:
+    """A yes/no question about a row's key, answered once per distinct key."""
+
+    def __init__(self, question: Any) -> None:
+        self.question = question
+        self.answers: dict[Any, bool] = {}
+
+    def __call__(self, value: Any) -> bool:
+        answer = self.answers.get(value)
+        if answer is None:
+            answer = self.answers[value] = bool(self.question(value))
+        return answer
+
+
+def _is_footnote(row: list[Any], is_footnote_text: _KeyMemo) -> bool:
+    for value in row:
+        if value != "" and value is not None:  # the first filled cell says it
+            return is_footnote_text(value)
+    return False
 
 
 def _is_numbering_row(row: list[Any]) -> bool:
@@ -269,44 +308,50 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _is_group_row(row: list[Any], table: SheetTable, key: Cell, oracle: Oracle | None) -> bool:
+def _is_group_row(stt: str, key_value: Any, oracle: Oracle | None) -> bool:
     """A region or group heading numbered I, II, III… that is not itself a unit."""
-    stt = _at(row, table.columns.get("row_number"))
-    if not (isinstance(stt, str) and _ROMAN.fullmatch(clean(stt).upper())):
+    if not _ROMAN.fullmatch(clean(stt).upper()):
         return False
-    return oracle is None or not oracle.is_unit(clean(key.value))
+    return oracle is None or not oracle.is_unit(clean(key_value))
 
 
 def _read_records(rows: list[list[Any]], table: SheetTable, oracle: Oracle | None) -> None:
+    """Sort the rows under the header into data, total, group and skipped rows, then
+    build the value cells of the data rows and of the total rows."""
     key_col = table.columns[table.key_role]
+    value_cols = _value_columns(table)
     first_data_row = table.header_row + 1
+    data: list[int] = []
+    totals: list[int] = []
+    is_total = _KeyMemo(lambda value: table.key_role == "unit" and fold(value) in TOTAL_ROW_NAMES)
+    is_footnote = _KeyMemo(
+        lambda value: type(value) is str and fold(value).startswith(FOOTNOTE_PREFIXES)
+    )
+    stt_col = table.columns.get("row_number")
     for row_index in range(first_data_row, len(rows)):
         row = rows[row_index]
-        if all(is_blank(value) for value in row):
+        if _BLANK.issuperset(row):
             continue
-        if _is_footnote(row):
+        if _is_footnote(row, is_footnote):
             break
         if row_index <= first_data_row + 1 and _is_numbering_row(row):
             continue
-        key = Cell(_at(row, key_col), row_index, key_col)
-        if is_blank(key.value):
-            if _has_values(row, table):
-                table.rows_without_unit.append(key)
+        key_value = row[key_col] if key_col < len(row) else None
+        if is_blank(key_value):
+            if any(not is_blank(_at(row, col)) for col in value_cols):
+                table.rows_without_unit.append(Cell(key_value, row_index, key_col))
             continue
-        if table.key_role == "unit" and fold(key.value) in TOTAL_ROW_NAMES:
-            table.total_rows.append(key)
-            table.total_records.extend(_records(row, key, table))
+        if is_total(key_value):
+            table.total_rows.append(Cell(key_value, row_index, key_col))
+            totals.append(row_index)
             continue
-        if _is_group_row(row, table, key, oracle):
-            table.group_rows.append(key)
+        stt = _at(row, stt_col)
+        if type(stt) is str and _is_group_row(stt, key_value, oracle):
+            table.group_rows.append(Cell(key_value, row_index, key_col))
             continue
-        table.records.extend(_records(row, key, table))
-
-
-def _records(row: list[Any], key: Cell, table: SheetTable) -> list[RawRecord]:
-    if table.layout == "long":
-        return [_long_record(row, key, table)]
-    return _wide_records(row, key, table)
+        data.append(row_index)
+    table.cells = _cells(rows, data, table)
+    table.total_cells = _cells(rows, totals, table)
 
 
 def _value_columns(table: SheetTable) -> list[int]:
@@ -315,72 +360,72 @@ def _value_columns(table: SheetTable) -> list[int]:
     return [spread.col for spread in table.spreads]
 
 
-def _has_values(row: list[Any], table: SheetTable) -> bool:
-    return any(not is_blank(_at(row, col)) for col in _value_columns(table))
-
-
 def _at(row: list[Any], col: int | None) -> Any:
     if col is None or col >= len(row):
         return None
     return row[col]
 
 
-def _optional(row: list[Any], row_index: int, col: int | None) -> Cell | None:
-    value = _at(row, col)
-    if col is None or is_blank(value):
-        return None
-    return Cell(value, row_index, col)
+def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
+    """The value cells of the given rows: one per row (long) or per non-blank spread cell."""
+    need = 1 + max([*table.columns.values(), *(spread.col for spread in table.spreads)])
+    padded = [rows[r] if len(rows[r]) >= need else _pad(rows[r], need) for r in data]
+    if table.layout == "long":
+        value_col = table.columns["value"]
+        picks = [(i, value_col) for i, row in enumerate(padded) if _filled(row[value_col])]
+    else:
+        picks = [
+            (i, spread.col)
+            for i, row in enumerate(padded)
+            for spread in table.spreads
+            if _filled(row[spread.col])
+        ]
+    line = [i for i, _ in picks]
+    value_rows = [data[i] for i in line]
+    value_cols = [col for _, col in picks]
 
+    def by_role(role: str) -> Column | None:
+        col = table.columns.get(role)
+        if col is None:
+            return None
+        return Column([padded[i][col] for i in line], value_rows, col)
 
-def _row_cell(row: list[Any], key: Cell, table: SheetTable, role: str) -> Cell | None:
-    """The cell of ``role`` in this row: the row's key when it is that role."""
-    if table.key_role == role:
-        return key
-    return _optional(row, key.row, table.columns.get(role))
-
-
-def _note(row: list[Any], cols: dict[str, int]) -> str | None:
-    parts = [
-        clean(_at(row, cols.get(role)))
-        for role in ("note", "source")
-        if not is_blank(_at(row, cols.get(role)))
-    ]
-    if len(parts) == 2:
-        parts[1] = f"Nguồn: {parts[1]}"
-    return " — ".join(parts) or None
-
-
-def _long_record(row: list[Any], key: Cell, table: SheetTable) -> RawRecord:
-    cols, row_index = table.columns, key.row
-    return RawRecord(
-        unit=_row_cell(row, key, table, "unit"),
-        value=Cell(_at(row, cols["value"]), row_index, cols["value"]),
-        indicator=_row_cell(row, key, table, "indicator"),
-        period=_optional(row, row_index, cols.get("period")),
-        period_from=_optional(row, row_index, cols.get("period_from")),
-        period_to=_optional(row, row_index, cols.get("period_to")),
-        target=_optional(row, row_index, cols.get("target")),
-        note=_note(row, cols),
-        status=_optional(row, row_index, cols.get("status")),
-    )
-
-
-def _wide_records(row: list[Any], key: Cell, table: SheetTable) -> list[RawRecord]:
-    unit = _row_cell(row, key, table, "unit")
-    indicator = _row_cell(row, key, table, "indicator")
-    period = _optional(row, key.row, table.columns.get("period"))
-    note = _note(row, table.columns)
-    status = _optional(row, key.row, table.columns.get("status"))
-    return [
-        RawRecord(
-            unit=spread.header if spread.kind == "unit" else unit,
-            value=Cell(_at(row, spread.col), key.row, spread.col),
-            indicator=spread.header if spread.kind == "indicator" else indicator,
-            period=Cell(spread.period.label_vi, key.row, spread.col) if spread.period else period,
-            period_parsed=spread.period,
-            note=note,
-            status=status,
+    cells = Cells(value=Column([padded[i][c] for i, c in picks], value_rows, value_cols))
+    for role in ("unit", "indicator", "period", "period_from", "period_to", "target", "status"):
+        setattr(cells, role, by_role(role))
+    spread_kind = table.spread_kind
+    if table.layout == "wide" and spread_kind is not None:
+        headers = {spread.col: spread for spread in table.spreads}
+        header_column = Column(
+            [headers[c].header.value for c in value_cols], table.header_row, value_cols
         )
-        for spread in table.spreads
-        if not is_blank(_at(row, spread.col))
-    ]
+        if spread_kind == "period":
+            periods = [headers[c].period for c in value_cols]
+            cells.period_parsed = [p for p in periods if p is not None]
+            cells.period = Column([p.label_vi for p in cells.period_parsed], value_rows, value_cols)
+        else:
+            setattr(cells, spread_kind, header_column)
+    note_col, source_col = table.columns.get("note"), table.columns.get("source")
+    if note_col is not None or source_col is not None:
+        cells.note = [_note(padded[i], note_col, source_col) for i in line]
+    return cells
+
+
+def _pad(row: list[Any], width: int) -> list[Any]:
+    """A short row (ragged CSV) filled up with blanks to ``width``."""
+    return [*row, *[None] * (width - len(row))]
+
+
+def _filled(value: Any) -> bool:
+    """``not is_blank(value)``, cheap for the usual number cell."""
+    if type(value) is float:
+        return True
+    return not is_blank(value)
+
+
+def _note(row: list[Any], note_col: int | None, source_col: int | None) -> str | None:
+    note = None if note_col is None or is_blank(row[note_col]) else clean(row[note_col])
+    source = None if source_col is None or is_blank(row[source_col]) else clean(row[source_col])
+    if note and source:
+        return f"{note} — Nguồn: {source}"
+    return note or source

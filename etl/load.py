@@ -134,9 +134,9 @@ def _load(
         if table is None:
             continue
         tables += 1
-        progress(f"{label}:{grid.sheet}: {len(table.records)}")
+        progress(f"{label}:{grid.sheet}: {len(table.cells or [])}")
         resolver.add_table(table)
-    result = LoadResult(label, None, rows_frame(resolver.result.rows), resolver.result.problems)
+    result = LoadResult(label, None, resolver.result.frame(), resolver.result.problems)
     if tables == 0:
         result.problems.append(Problem(label, grids[0].sheet, "", "no_table"))
     elif result.ok and result.rows.empty:

@@ -10,13 +10,14 @@ from typing import Any
 import pandas as pd
 
 from etl.errors import Problem
-from etl.layout import Cell, RawRecord, SheetTable
-from etl.lookup import Catalogue
+from etl.layout import Cell, Cells, Column, SheetTable, cell_name
+from etl.lookup import Catalogue, IndicatorEntry
 from etl.messages import register
 from etl.periods import Period, parse_date, parse_period, period_from_dates
-from etl.text import clean, fold
+from etl.text import clean, fold, is_blank
 from etl.values import ValueParseError, parse_value
 
+KEY = ["unit_code", "indicator_code", "period_start", "period_end"]
 ROW_COLUMNS = [
     "unit_code",
     "unit_name",
@@ -169,8 +170,14 @@ class Defaults:
 
 @dataclass
 class Resolved:
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    frames: list[pd.DataFrame] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    def frame(self) -> pd.DataFrame:
+        """Every stored-to-be row of the file, in ROW_COLUMNS order."""
+        if not self.frames:
+            return rows_frame([])
+        return pd.concat(self.frames, ignore_index=True)[ROW_COLUMNS]
 
 
 class _RecordError(Exception):
@@ -181,20 +188,62 @@ class _RecordError(Exception):
         self.params = params
 
 
+_MISSING: Any = object()
+_MISSING_VALUE = _RecordError(None, "missing_value")
+
+
+class _Memo:
+    """Results (or the error) of resolving each distinct raw value once."""
+
+    def __init__(self, compute: Any) -> None:
+        self.compute = compute
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, raw: Any) -> Any:
+        try:
+            found = self.seen.get(raw, _MISSING)
+        except TypeError:  # unhashable: do not cache
+            return self._compute(raw)
+        if found is _MISSING:
+            found = self.seen[raw] = self._compute(raw)
+        return found
+
+    def _compute(self, raw: Any) -> Any:
+        try:
+            return self.compute(raw)
+        except _RecordError as err:
+            return err
+
+
 class Resolver:
-    """Resolves the records of one file against one catalogue."""
+    """Resolves the value cells of one file against one catalogue."""
 
     def __init__(self, catalogue: Catalogue, file_label: str, defaults: Defaults) -> None:
         self.catalogue = catalogue
         self.file_label = file_label
         self.defaults = defaults
         self.result = Resolved()
-        self._seen: dict[tuple[str, str, date, date], str] = {}
+        self._seen = pd.DataFrame(columns=[*KEY, "source_sheet", "source_cell"])
+        self._reported: set[tuple[str, str, str]] = set()
+        self._values = _Memo(_parse_raw_number)
+        self._periods = _Memo(self._parse_period)
+        self._statuses = _Memo(self._parse_status)
+        self._indicators = _Memo(self._find_indicator)
+        self._units: dict[tuple[Any, date, date], Any] = {}
 
     def problem(
-        self, sheet: str, cell: Cell | None, key: str, severity: str = "error", **params: Any
+        self,
+        sheet: str,
+        cell: Cell | str | None,
+        key: str,
+        severity: str = "error",
+        **params: Any,
     ) -> None:
-        name = cell.name if cell is not None else ""
+        name = cell if isinstance(cell, str) else cell.name if cell is not None else ""
+        once = (sheet, name, key)
+        if once in self._reported:
+            return  # the same title line or header cell fails for every row: say it once
+        self._reported.add(once)
         self.result.problems.append(Problem(self.file_label, sheet, name, key, params, severity))
 
     def add_table(self, table: SheetTable) -> None:
@@ -208,171 +257,375 @@ class Resolver:
             self.problem(
                 table.sheet, group, "group_row_skipped", "warning", value=clean(group.value)
             )
-        first_row = len(self.result.rows)
-        for record in table.records:
-            try:
-                row = self._resolve(table, record)
-            except _RecordError as err:
-                self.problem(table.sheet, err.cell, err.key, **err.params)
-                continue
-            if row is not None:
-                self._add_row(table.sheet, record, row)
-        self._check_totals(table, self.result.rows[first_row:])
-
-    def _check_totals(self, table: SheetTable, rows: list[dict[str, Any]]) -> None:
-        """Warn where a total row differs from the sum of the rows of its column."""
-        sums: dict[tuple[str, date, date], float] = {}
-        for row in rows:
-            key = (row["indicator_code"], row["period_start"], row["period_end"])
-            sums[key] = sums.get(key, 0.0) + row["value"]
-        for record in table.total_records:
-            try:
-                parsed = _parse_number(record.value)
-                indicator = self.catalogue.indicators[self._indicator(table, record)]
-                period = self._period(table, record)
-            except _RecordError:
-                continue  # a total we cannot read is not stored either
-            if parsed is None or indicator.unit_aggregation != "sum":
-                continue
-            parts = sums.get((indicator.code, period.start, period.end))
-            if parts is not None and abs(parts - parsed[0]) > max(0.5, 0.005 * abs(parts)):
-                self.problem(
-                    table.sheet,
-                    record.value,
-                    "total_mismatch",
-                    "warning",
-                    total=_num(parsed[0]),
-                    parts=_num(parts),
-                )
-
-    def _add_row(self, sheet: str, record: RawRecord, row: dict[str, Any]) -> None:
-        key = (row["unit_code"], row["indicator_code"], row["period_start"], row["period_end"])
-        here = f"{sheet}!{record.value.name}"
-        if key in self._seen:
-            self.problem(sheet, record.value, "duplicate_in_file", other=self._seen[key])
+        if table.cells is None:
             return
-        self._seen[key] = here
-        self.result.rows.append(row)
+        frame = self._resolve_cells(table, table.cells)
+        self.result.frames.append(frame)
+        self._check_totals(table, frame)
 
-    def _resolve(self, table: SheetTable, record: RawRecord) -> dict[str, Any] | None:
-        parsed = _parse_number(record.value)
-        if parsed is None:
-            return None  # a missing value is not stored, never as zero
-        value, qualifier = parsed
-        indicator_code = self._indicator(table, record)
-        period = self._period(table, record)
-        unit_code = self._unit(table, record.unit, period)
-        self._check_value(record.value, indicator_code, value)
-        status = self._status(table, record)
-        target = _parse_number(record.target) if record.target is not None else None
-        indicator = self.catalogue.indicators[indicator_code]
-        return {
-            "unit_code": unit_code,
-            "unit_name": self.catalogue.units[unit_code].name_vi,
-            "indicator_code": indicator_code,
-            "indicator_name": indicator.name_vi,
-            "period_start": period.start,
-            "period_end": period.end,
-            "period_type": period.period_type,
-            "period_label": period.label_vi,
-            "value": value,
-            "qualifier": qualifier,
-            "target": target[0] if target else None,
-            "note": record.note,
-            "is_illustrative": status == "illustrative",
-            "is_preliminary": status == "preliminary" or period.is_preliminary,
-            "source_sheet": table.sheet,
-            "source_cell": record.value.name,
-        }
+    def _resolve_cells(self, table: SheetTable, cells: Cells) -> pd.DataFrame:
+        """Resolve every role of every value cell; report the first failure of each cell
+        (in the order value, indicator, period, unit, range, status, target); return the
+        rows of the cells that passed."""
+        failures: dict[int, _RecordError] = {}
+        values = self._column_values(cells, failures)
+        for i, parsed in enumerate(values):
+            if parsed is None:
+                failures.setdefault(i, _MISSING_VALUE)  # not stored, and nothing else to check
+        indicators = self._column_indicators(table, cells, failures)
+        periods = self._column_periods(table, cells, failures)
+        units = self._column_units(table, cells, periods, failures)
+        self._check_ranges(cells, values, indicators, failures)
+        statuses = self._column_statuses(table, cells, failures)
+        targets = self._column_targets(cells, failures)
+        for i in sorted(failures):
+            err = failures[i]
+            if err is not _MISSING_VALUE:
+                self.problem(table.sheet, err.cell, err.key, **err.params)
+        keep = [i for i in range(len(cells)) if i not in failures]
+        frame = self._frame(
+            table, cells, keep, values, indicators, periods, units, statuses, targets
+        )
+        return self._without_duplicates(frame)
 
-    def _indicator(self, table: SheetTable, record: RawRecord) -> str:
-        cell = record.indicator or table.meta.get("indicator")
-        if cell is None:
-            if self.defaults.indicator:
-                return self.defaults.indicator
-            header = Cell(None, table.header_row, table.columns.get("unit", 0))
-            raise _RecordError(header, "indicator_missing")
-        code = self.catalogue.find_indicator(str(cell.value))
+    # -- one role at a time -------------------------------------------------------------
+
+    def _column_values(self, cells: Cells, failures: dict[int, _RecordError]) -> list[Any]:
+        """(value, qualifier) per cell; None for a missing value (never stored) or a failure."""
+        out: list[Any] = []
+        for i, raw in enumerate(cells.value.raw):
+            if type(raw) is float and raw == raw:  # the common case: a number cell, not NaN
+                out.append((raw, None))
+                continue
+            parsed = self._values(raw)
+            if isinstance(parsed, _RecordError):
+                failures.setdefault(
+                    i, _RecordError(cells.value.cell(i), parsed.key, **parsed.params)
+                )
+                parsed = None
+            out.append(parsed)
+        return out
+
+    def _column_indicators(
+        self, table: SheetTable, cells: Cells, failures: dict[int, _RecordError]
+    ) -> list[str | None]:
+        column = cells.indicator
+        if column is None:
+            meta = table.meta.get("indicator")
+            if meta is not None:
+                column = Column([meta.value] * len(cells), meta.row, meta.col)
+            elif self.defaults.indicator:
+                return [self.defaults.indicator] * len(cells)
+            else:
+                header = Cell(None, table.header_row, table.columns.get("unit", 0))
+                for i in range(len(cells)):
+                    failures.setdefault(i, _RecordError(header, "indicator_missing"))
+                return [None] * len(cells)
+        return self._apply(column, self._indicators, failures)
+
+    def _column_periods(
+        self, table: SheetTable, cells: Cells, failures: dict[int, _RecordError]
+    ) -> list[Period | None]:
+        if cells.period_parsed is not None:
+            return list(cells.period_parsed)
+        if cells.period_from is not None or cells.period_to is not None:
+            return [self._period_between(cells, i, failures) for i in range(len(cells))]
+        column = cells.period
+        if column is None:
+            meta = table.meta.get("period")
+            if meta is not None:
+                column = Column([meta.value] * len(cells), meta.row, meta.col)
+            elif self.defaults.period is not None:
+                column = Column(
+                    [self.defaults.period] * len(cells), cells.value.rows, cells.value.cols
+                )
+            else:
+                for i in range(len(cells)):
+                    failures.setdefault(i, _RecordError(cells.value.cell(i), "period_missing"))
+                return [None] * len(cells)
+        return self._apply(column, self._periods, failures)
+
+    def _column_units(
+        self,
+        table: SheetTable,
+        cells: Cells,
+        periods: list[Period | None],
+        failures: dict[int, _RecordError],
+    ) -> list[str | None]:
+        column = cells.unit
+        if column is None:
+            meta = table.meta.get("unit")
+            if meta is not None:
+                column = Column([meta.value] * len(cells), meta.row, meta.col)
+            elif self.defaults.unit:
+                return [self.defaults.unit] * len(cells)
+            else:
+                header = Cell(None, table.header_row, table.columns["indicator"])
+                for i in range(len(cells)):
+                    failures.setdefault(i, _RecordError(header, "unit_missing"))
+                return [None] * len(cells)
+        out: list[str | None] = []
+        for i, raw in enumerate(column.raw):
+            period = periods[i]
+            if period is None:
+                out.append(None)
+                continue
+            key = (raw, period.start, period.end)
+            found = self._units.get(key, _MISSING)
+            if found is _MISSING:
+                try:
+                    found = self._find_unit(raw, period)
+                except _RecordError as err:
+                    found = err
+                self._units[key] = found
+            if isinstance(found, _RecordError):
+                failures.setdefault(i, _RecordError(column.cell(i), found.key, **found.params))
+                out.append(None)
+            else:
+                out.append(found)
+        return out
+
+    def _check_ranges(
+        self,
+        cells: Cells,
+        values: list[Any],
+        indicators: list[str | None],
+        failures: dict[int, _RecordError],
+    ) -> None:
+        entries = self.catalogue.indicators
+        for i, (parsed, code) in enumerate(zip(values, indicators, strict=True)):
+            if parsed is None or parsed is _MISSING or code is None:
+                continue
+            try:
+                _check_value(entries[code], parsed[0])
+            except _RecordError as err:
+                failures.setdefault(i, _RecordError(cells.value.cell(i), err.key, **err.params))
+
+    def _column_statuses(
+        self, table: SheetTable, cells: Cells, failures: dict[int, _RecordError]
+    ) -> list[str]:
+        column = cells.status
+        if column is None:
+            meta = table.meta.get("status")
+            if meta is None:
+                return ["reported"] * len(cells)
+            column = Column([meta.value] * len(cells), meta.row, meta.col)
+        return [s or "reported" for s in self._apply(column, self._statuses, failures)]
+
+    def _column_targets(
+        self, cells: Cells, failures: dict[int, _RecordError]
+    ) -> list[float | None]:
+        if cells.target is None:
+            return [None] * len(cells)
+        out: list[float | None] = []
+        for i, raw in enumerate(cells.target.raw):
+            parsed = self._values(raw) if not is_blank(raw) else None
+            if isinstance(parsed, _RecordError):
+                failures.setdefault(
+                    i, _RecordError(cells.target.cell(i), parsed.key, **parsed.params)
+                )
+                parsed = None
+            out.append(parsed[0] if parsed else None)
+        return out
+
+    def _apply(self, column: Column, memo: _Memo, failures: dict[int, _RecordError]) -> list[Any]:
+        out: list[Any] = []
+        seen = memo.seen
+        for i, raw in enumerate(column.raw):
+            try:
+                found = seen.get(raw, _MISSING)
+            except TypeError:  # unhashable
+                found = _MISSING
+            if found is _MISSING:
+                found = memo(raw)
+            if isinstance(found, _RecordError):
+                cell = found.cell if found.cell is not None else column.cell(i)
+                failures.setdefault(i, _RecordError(cell, found.key, **found.params))
+                out.append(None)
+            else:
+                out.append(found)
+        return out
+
+    # -- resolving one distinct raw value ------------------------------------------------
+
+    def _find_indicator(self, raw: Any) -> str:
+        code = self.catalogue.find_indicator(str(raw))
         if code is None:
-            suggestions = ", ".join(self.catalogue.closest_indicators(str(cell.value))) or "—"
-            raise _RecordError(
-                cell, "indicator_unknown", value=clean(cell.value), suggestions=suggestions
-            )
+            suggestions = ", ".join(self.catalogue.closest_indicators(str(raw))) or "—"
+            raise _RecordError(None, "indicator_unknown", value=clean(raw), suggestions=suggestions)
         return code
 
-    def _period(self, table: SheetTable, record: RawRecord) -> Period:
-        if record.period_parsed is not None:
-            return record.period_parsed
-        if record.period_from is not None or record.period_to is not None:
-            return _period_between(record.period_from, record.period_to, record.value)
-        cell = record.period or table.meta.get("period")
-        raw: Any = cell.value if cell is not None else self.defaults.period
-        if raw is None:
-            raise _RecordError(record.value, "period_missing")
+    def _parse_period(self, raw: Any) -> Period:
         period = parse_period(raw)
         if period is None:
-            raise _RecordError(cell or record.value, "period_unknown", value=clean(raw))
+            raise _RecordError(None, "period_unknown", value=clean(raw))
         return period
 
-    def _unit(self, table: SheetTable, cell: Cell | None, period: Period) -> str:
-        cell = cell or table.meta.get("unit")
-        if cell is None:
-            if self.defaults.unit:
-                return self.defaults.unit
-            header = Cell(None, table.header_row, table.columns["indicator"])
-            raise _RecordError(header, "unit_missing")
-        name = clean(cell.value)
+    def _parse_status(self, raw: Any) -> str:
+        status = STATUS_WORDS.get(fold(raw))
+        if status is None:
+            raise _RecordError(None, "status_unknown", value=clean(raw))
+        return status
+
+    def _find_unit(self, raw: Any, period: Period) -> str:
+        name = clean(raw)
         if name.startswith(("=", "+", "@")):
-            raise _RecordError(cell, "unit_looks_like_formula", value=name)
+            raise _RecordError(None, "unit_looks_like_formula", value=name)
         code, candidates = self.catalogue.unit_for_period(name, period.start, period.end)
         if code is not None:
             return code
         if not candidates:
             suggestions = ", ".join(self.catalogue.closest_units(name)) or "—"
-            raise _RecordError(cell, "unit_unknown", value=name, suggestions=suggestions)
+            raise _RecordError(None, "unit_unknown", value=name, suggestions=suggestions)
         if len(candidates) == 1:
             unit = self.catalogue.units[next(iter(candidates))]
             valid = f"{_fmt(unit.valid_from)} – {_fmt(unit.valid_to)}"
             raise _RecordError(
-                cell, "unit_not_valid", value=name, period=period.label_vi, valid=valid
+                None, "unit_not_valid", value=name, period=period.label_vi, valid=valid
             )
-        raise _RecordError(cell, "unit_ambiguous", value=name, codes=", ".join(sorted(candidates)))
+        raise _RecordError(None, "unit_ambiguous", value=name, codes=", ".join(sorted(candidates)))
 
-    def _check_value(self, cell: Cell, indicator_code: str, value: float) -> None:
-        indicator = self.catalogue.indicators[indicator_code]
-        low, high = indicator.min_value, indicator.max_value
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise _RecordError(
-                cell,
-                "value_out_of_range",
-                value=_num(value),
-                indicator=indicator.name_vi,
-                low=_bound(low),
-                high=_bound(high),
+    def _period_between(
+        self, cells: Cells, i: int, failures: dict[int, _RecordError]
+    ) -> Period | None:
+        start_cell = cells.period_from.cell(i) if cells.period_from is not None else None
+        end_cell = cells.period_to.cell(i) if cells.period_to is not None else None
+        try:
+            return _period_between(
+                None if start_cell is None or is_blank(start_cell.value) else start_cell,
+                None if end_cell is None or is_blank(end_cell.value) else end_cell,
+                cells.value.cell(i),
             )
-        if indicator.kind == "count" and (value < 0 or not float(value).is_integer()):
-            raise _RecordError(
-                cell, "value_not_whole", value=_num(value), indicator=indicator.name_vi
-            )
+        except _RecordError as err:
+            failures.setdefault(i, err)
+            return None
 
-    def _status(self, table: SheetTable, record: RawRecord) -> str:
-        cell = record.status or table.meta.get("status")
-        if cell is None:
-            return "reported"
-        status = STATUS_WORDS.get(fold(cell.value))
-        if status is None:
-            raise _RecordError(cell, "status_unknown", value=clean(cell.value))
-        return status
+    # -- assembling ---------------------------------------------------------------------
+
+    def _without_duplicates(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Drop, and report, a second value for the same unit, indicator and period."""
+        keys = frame[KEY]
+        seen = self._seen
+        duplicated = keys.duplicated(keep="first").to_numpy()
+        if not seen.empty:
+            earlier = keys.merge(seen[KEY], on=KEY, how="left", indicator=True)["_merge"]
+            duplicated = duplicated | (earlier == "both").to_numpy()
+        if duplicated.any():
+            where = pd.concat([seen, frame[~duplicated][[*KEY, "source_sheet", "source_cell"]]])
+            first = where.drop_duplicates(KEY).set_index(KEY)
+            for row in frame[duplicated].itertuples(index=False):
+                other = first.loc[
+                    (row.unit_code, row.indicator_code, row.period_start, row.period_end)
+                ]
+                self.problem(
+                    row.source_sheet,
+                    row.source_cell,
+                    "duplicate_in_file",
+                    other=f"{other.source_sheet}!{other.source_cell}",
+                )
+            frame = frame[~duplicated]
+        self._seen = pd.concat(
+            [seen, frame[[*KEY, "source_sheet", "source_cell"]]], ignore_index=True
+        )
+        return frame
+
+    def _frame(
+        self,
+        table: SheetTable,
+        cells: Cells,
+        keep: list[int],
+        values: list[Any],
+        indicators: list[Any],
+        periods: list[Any],
+        units: list[Any],
+        statuses: list[str],
+        targets: list[float | None],
+    ) -> pd.DataFrame:
+        unit_names = {code: entry.name_vi for code, entry in self.catalogue.units.items()}
+        indicator_names = {c: e.name_vi for c, e in self.catalogue.indicators.items()}
+        kept_periods = [periods[i] for i in keep]
+        rows = cells.value.rows
+        cols = cells.value.cols
+        letters = {c: cell_name(0, c)[:-1] for c in set(cols)} if isinstance(cols, list) else {}
+        return pd.DataFrame(
+            {
+                "unit_code": [units[i] for i in keep],
+                "unit_name": [unit_names[units[i]] for i in keep],
+                "indicator_code": [indicators[i] for i in keep],
+                "indicator_name": [indicator_names[indicators[i]] for i in keep],
+                "period_start": [p.start for p in kept_periods],
+                "period_end": [p.end for p in kept_periods],
+                "period_type": [p.period_type for p in kept_periods],
+                "period_label": [p.label_vi for p in kept_periods],
+                "value": [values[i][0] for i in keep],
+                "qualifier": [values[i][1] for i in keep],
+                "target": [targets[i] for i in keep],
+                "note": [cells.note[i] for i in keep] if cells.note else [None] * len(keep),
+                "is_illustrative": [statuses[i] == "illustrative" for i in keep],
+                "is_preliminary": [
+                    statuses[i] == "preliminary" or periods[i].is_preliminary for i in keep
+                ],
+                "source_sheet": [table.sheet] * len(keep),
+                "source_cell": [
+                    f"{letters[cols[i]]}{rows[i] + 1}"  # type: ignore[index]
+                    for i in keep
+                ],
+            },
+            columns=ROW_COLUMNS,
+        )
+
+    def _check_totals(self, table: SheetTable, frame: pd.DataFrame) -> None:
+        """Warn where a total row differs from the sum of the rows of its column."""
+        totals = table.total_cells
+        if totals is None or frame.empty:
+            return
+        unread: dict[int, _RecordError] = {}  # a total we cannot read is not stored either
+        values = self._column_values(totals, unread)
+        unread.update({i: _MISSING_VALUE for i, v in enumerate(values) if v is None})
+        indicators = self._column_indicators(table, totals, unread)
+        periods = self._column_periods(table, totals, unread)
+        sums = frame.groupby(["indicator_code", "period_start", "period_end"])["value"].sum()
+        for i in range(len(totals)):
+            code, period, parsed = indicators[i], periods[i], values[i]
+            if i in unread or parsed is None or code is None or period is None:
+                continue
+            if self.catalogue.indicators[code].unit_aggregation != "sum":
+                continue
+            parts = sums.get((code, period.start, period.end))
+            if parts is not None and abs(parts - parsed[0]) > max(0.5, 0.005 * abs(parts)):
+                self.problem(
+                    table.sheet,
+                    totals.value.cell(i),
+                    "total_mismatch",
+                    "warning",
+                    total=_num(parsed[0]),
+                    parts=_num(float(parts)),
+                )
 
 
-def _parse_number(cell: Cell) -> tuple[float, str | None] | None:
+def _parse_raw_number(raw: Any) -> tuple[float, str | None] | None:
     try:
-        parsed = parse_value(cell.value)
+        parsed = parse_value(raw)
     except ValueParseError as err:
-        raise _RecordError(cell, err.key, **err.params) from err
+        raise _RecordError(None, err.key, **err.params) from err
     if parsed.value is None or math.isnan(parsed.value):
         return None
     return parsed.value, parsed.qualifier
+
+
+def _check_value(indicator: IndicatorEntry, value: float) -> None:
+    low, high = indicator.min_value, indicator.max_value
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise _RecordError(
+            None,
+            "value_out_of_range",
+            value=_num(value),
+            indicator=indicator.name_vi,
+            low=_bound(low),
+            high=_bound(high),
+        )
+    if indicator.kind == "count" and (value < 0 or not float(value).is_integer()):
+        raise _RecordError(None, "value_not_whole", value=_num(value), indicator=indicator.name_vi)
 
 
 def _period_between(start_cell: Cell | None, end_cell: Cell | None, value: Cell) -> Period:

@@ -58,5 +58,9 @@ def clean(text: object) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+_BLANK_CHARS = " \t\r\n\v\f\u00a0\u2007\u2009\u202f\u200b\ufeff"
+
+
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not clean(value))
+    """None, or text of nothing but (odd) spaces."""
+    return value is None or (isinstance(value, str) and not value.strip(_BLANK_CHARS))
