@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pandas as pd
 
 from etl.errors import EtlError, Problem
 from etl.layout import find_table
+from etl.legacy_text import unicode_rows
 from etl.lookup import Catalogue
 from etl.messages import register
 from etl.reader import DEFAULT_MAX_FILE_BYTES, read_workbook
@@ -130,7 +131,7 @@ def _load(
     for grid in grids:
         if not grid.visible:
             continue
-        table = find_table(grid, catalogue)
+        table = find_table(replace(grid, rows=unicode_rows(grid.rows)), catalogue)
         if table is None:
             continue
         tables += 1

@@ -137,3 +137,18 @@ def test_total_row_that_does_not_add_up_is_a_warning(
         "Kiểm tra xem có thiếu đơn vị hoặc sai số liệu không."
     ]
     assert len(query(empty_db, STORED)) == 6
+
+
+def test_legacy_tcvn3_text_is_read_as_unicode(empty_db: Path, tmp_path: Path) -> None:
+    """An old report typed with .VnTime fonts: headers, names and title in TCVN3."""
+    rows: list[list[Any]] = [
+        ["ChØ tiªu: Tû lÖ hé nghÌo"],
+        ["STT", "§¬n vÞ", "2013"],
+        [1, "QuËn ¤ M«n", "6,3"],
+        [2, "HuyÖn Thíi Lai", "7,1"],
+    ]
+    assert load(empty_db, write_xlsx(tmp_path / "tcvn3.xlsx", rows)) == 0
+    assert query(empty_db, STORED) == [
+        ("917", "poverty_rate", 2013, 6.3),
+        ("927", "poverty_rate", 2013, 7.1),
+    ]
