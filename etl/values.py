@@ -208,7 +208,22 @@ def _parse_number_cell(raw: Real | Decimal) -> ParsedValue:
     return ParsedValue(value=number, qualifier=None, is_percent=False, footnote=None)
 
 
+# The forms most cells typed as text take, read without the general machinery below
+# (a report typed entirely as text has hundreds of thousands of them). They must give
+# exactly what the general reading gives; tests/test_values.py checks that.
+_PLAIN_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")  # 3.093, 11.345.067
+_PLAIN_DECIMAL = re.compile(r"(?:0|[1-9]\d*)(?:,\d+)?")  # 2071, 9,52, 0,5
+
+
 def _parse_text(raw: str) -> ParsedValue:
+    if _PLAIN_THOUSANDS.fullmatch(raw):
+        return ParsedValue(float(raw.replace(".", "")), None, False, None)
+    if _PLAIN_DECIMAL.fullmatch(raw):
+        return ParsedValue(float(raw.replace(",", ".")), None, False, None)
+    return _parse_general_text(raw)
+
+
+def _parse_general_text(raw: str) -> ParsedValue:
     text = fold(raw.replace("\u2212", "-"))  # U+2212 MINUS SIGN
     if text in _MISSING_MARKERS:
         return MISSING

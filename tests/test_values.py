@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import random
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
 
+from etl import values as values_module
 from etl.messages import MESSAGES, render
 from etl.values import ParsedValue, ValueParseError, parse_value
 
@@ -324,3 +326,29 @@ def test_parsed_value_is_immutable() -> None:
     parsed = parse_value("9,52")
     with pytest.raises(AttributeError):
         parsed.value = 1.0  # type: ignore[misc]
+
+
+def _plain_forms() -> list[str]:
+    """Numbers as offices type them as text, in the forms the fast path takes."""
+    rng = random.Random(11)
+    forms: list[str] = ["0", "0,5", "9,52", "3.093", "1.383", "11.345.067", "1.000", "2071"]
+    for _ in range(300):
+        number = rng.randint(0, 10**9)
+        forms.append(f"{number:,}".replace(",", "."))
+        forms.append(f"{number}")
+        forms.append(f"{number},{rng.randint(0, 999)}")
+    return forms
+
+
+@pytest.mark.parametrize("text", _plain_forms())
+def test_fast_path_reads_plain_numbers_as_the_general_reading_does(text: str) -> None:
+    assert values_module._PLAIN_THOUSANDS.fullmatch(text) or values_module._PLAIN_DECIMAL.fullmatch(
+        text
+    )
+    assert values_module._parse_text(text) == values_module._parse_general_text(text)
+
+
+@pytest.mark.parametrize("text", ["0.093", "007", "01,5", "1.23", "12.3456"])
+def test_fast_path_leaves_unusual_forms_to_the_general_reading(text: str) -> None:
+    assert not values_module._PLAIN_THOUSANDS.fullmatch(text)
+    assert not values_module._PLAIN_DECIMAL.fullmatch(text)
