@@ -8,6 +8,7 @@ batch list) goes to stdout. Messages are Vietnamese unless LANG/LANGUAGE say en.
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 import json
 import sys
 from collections.abc import Sequence
@@ -194,6 +195,8 @@ def _json(result: LoadResult, lang: str) -> dict[str, Any]:
         "batch_id": result.batch_id,
         "rows": len(result.rows),
         "duplicate_of": result.duplicate_of,
+        "tables": [asdict(table) for table in result.tables],
+        "skipped_sheets": result.skipped_sheets,
         "errors": [p.as_dict(lang) for p in result.errors],
         "warnings": [p.as_dict(lang) for p in result.warnings],
     }

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from etl.errors import EtlError, Problem
-from etl.layout import find_table
+from etl.layout import SheetTable, cell_name, find_table
 from etl.legacy_text import unicode_rows
 from etl.lookup import Catalogue
 from etl.messages import register
@@ -59,6 +59,20 @@ class LoadOptions:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
+@dataclass(frozen=True)
+class TableSummary:
+    """What was recognised in one sheet, for the user to check."""
+
+    sheet: str
+    layout: str  # long, wide
+    spread: str | None  # wide tables: what the column headers are (period, indicator, unit)
+    header_cell: str  # e.g. "B4": where the header row was found
+    columns: dict[str, str]  # role → column letter (unit, indicator, period, value…)
+    meta: dict[str, str]  # what the title lines said (indicator, measure, status, period, unit)
+    value_cells: int
+    total_rows: int
+
+
 @dataclass
 class LoadResult:
     file_name: str
@@ -67,6 +81,8 @@ class LoadResult:
     problems: list[Problem]
     duplicate_of: int | None = None
     unchanged: bool = False
+    tables: list[TableSummary] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)  # hidden, or no table found
 
     @property
     def ok(self) -> bool:
@@ -127,18 +143,27 @@ def _load(
         return rejected(Problem(label, "", "", err.key, err.params))
     catalogue = Catalogue.from_db(con)
     resolver = Resolver(catalogue, label, defaults)
-    tables = 0
+    summaries: list[TableSummary] = []
+    skipped: list[str] = []
     for grid in grids:
-        if not grid.visible:
-            continue
-        table = find_table(replace(grid, rows=unicode_rows(grid.rows)), catalogue)
+        table = None
+        if grid.visible:
+            table = find_table(replace(grid, rows=unicode_rows(grid.rows)), catalogue)
         if table is None:
+            skipped.append(grid.sheet)
             continue
-        tables += 1
         progress(f"{label}:{grid.sheet}: {len(table.cells or [])}")
         resolver.add_table(table)
-    result = LoadResult(label, None, resolver.result.frame(), resolver.result.problems)
-    if tables == 0:
+        summaries.append(_summary(table))
+    result = LoadResult(
+        label,
+        None,
+        resolver.result.frame(),
+        resolver.result.problems,
+        tables=summaries,
+        skipped_sheets=skipped,
+    )
+    if not summaries:
         result.problems.append(Problem(label, grids[0].sheet, "", "no_table"))
     elif result.ok and result.rows.empty:
         result.problems.append(Problem(label, grids[0].sheet, "", "no_rows"))
@@ -162,6 +187,22 @@ def _load(
     if not dry_run:
         result.batch_id = _store(con, result.rows, label, sha, options)
     return result
+
+
+def _summary(table: SheetTable) -> TableSummary:
+    def letter(col: int) -> str:
+        return cell_name(0, col)[:-1]
+
+    return TableSummary(
+        sheet=table.sheet,
+        layout=table.layout,
+        spread=table.spread_kind if table.layout == "wide" else None,
+        header_cell=cell_name(table.header_row, min(table.columns.values())),
+        columns={role: letter(col) for role, col in table.columns.items()},
+        meta={role: str(cell.value) for role, cell in table.meta.items()},
+        value_cells=len(table.cells or []),
+        total_rows=len(table.total_rows),
+    )
 
 
 def _check_defaults(con: duckdb.DuckDBPyConnection, options: LoadOptions) -> Defaults:

@@ -150,6 +150,19 @@ def test_dry_run_writes_nothing_and_json_reports(
     document = json.loads(capsys.readouterr().out)
     assert document["batch_id"] is None and document["rows"] == 5 and document["errors"] == []
     assert document["warnings"][0]["cell"] == "B8"
+    assert document["tables"] == [
+        {
+            "sheet": "Báo cáo",
+            "layout": "wide",
+            "spread": "period",
+            "header_cell": "A5",
+            "columns": {"row_number": "A", "unit": "B"},
+            "meta": {"indicator": "Tỷ lệ hộ nghèo", "measure": "%"},
+            "value_cells": 6,
+            "total_rows": 1,
+        }
+    ]
+    assert document["skipped_sheets"] == []
     assert observation_count(empty_db) == 0
 
 
