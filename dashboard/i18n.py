@@ -227,6 +227,48 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Chưa lưu được {file}: có {n} lỗi. Sửa trong tệp rồi tải lên lại.",
         "{file} cannot be stored: {n} errors. Fix them in the file and upload it again.",
     ),
+    "recognised_heading": ("Chương trình đã đọc tệp như sau", "How the file was read"),
+    "recognised_table": (
+        "Trang **{sheet}**: {layout}; dòng tiêu đề ở ô {header}; cột: {columns}; {cells} ô "
+        "số liệu.",
+        "Sheet **{sheet}**: {layout}; header row at {header}; columns: {columns}; {cells} "
+        "value cells.",
+    ),
+    "recognised_title": ("Dòng đầu trang ghi: {said}.", "The title lines say: {said}."),
+    "recognised_skipped": (
+        "Không đọc (ẩn hoặc không có bảng số liệu): {sheets}.",
+        "Not read (hidden or no data table): {sheets}.",
+    ),
+    "layout_long_rows": ("bảng dọc, mỗi dòng một giá trị", "long table, one value per row"),
+    "layout_wide_period": ("mỗi cột một kỳ", "one column per period"),
+    "layout_wide_indicator": ("mỗi cột một chỉ tiêu", "one column per indicator"),
+    "layout_wide_unit": ("mỗi cột một đơn vị", "one column per unit"),
+    "role_unit": ("đơn vị", "unit"),
+    "role_indicator": ("chỉ tiêu", "indicator"),
+    "role_period": ("kỳ", "period"),
+    "role_period_from": ("từ ngày", "from"),
+    "role_period_to": ("đến ngày", "to"),
+    "role_value": ("giá trị", "value"),
+    "role_target": ("kế hoạch", "target"),
+    "role_note": ("ghi chú", "note"),
+    "role_source": ("nguồn", "source"),
+    "role_status": ("loại số liệu", "data status"),
+    "role_measure": ("đơn vị tính", "measure"),
+    "marked_copy": ("Tải bản đánh dấu lỗi (.xlsx)", "Download the marked copy (.xlsx)"),
+    "marked_copy_help": (
+        "Bản sao tệp của bạn, các ô lỗi tô đỏ, ô cần xem lại tô vàng, kèm chú thích; trang "
+        "đầu liệt kê mọi lỗi.",
+        "A copy of your file with error cells in red and doubtful ones in yellow, each with "
+        "a comment; the first sheet lists every problem.",
+    ),
+    "templates_heading": ("Mẫu báo cáo trống", "Blank report templates"),
+    "templates_caption": (
+        "Mẫu có sẵn danh sách chọn đơn vị và chỉ tiêu; điền xong tải lên ngay tại đây.",
+        "Templates come with drop-down lists of units and indicators; fill one in and "
+        "upload it here.",
+    ),
+    "template_group": ("Nhóm chỉ tiêu", "Indicator group"),
+    "template_download": ("Tải mẫu (.xlsx)", "Download the template (.xlsx)"),
     "upload_warnings": ("{n} điểm cần xem lại:", "{n} things to check:"),
     "upload_preview": (
         "**{file}** sẽ lưu **{rows}** giá trị: {units} đơn vị, {indicators} chỉ tiêu, "

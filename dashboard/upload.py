@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.formatting import format_period
+from dashboard.i18n import t
 from etl.load import LoadOptions, LoadResult, load_file
 
 PREVIEW_COLUMNS = (
@@ -71,3 +72,35 @@ def summary(rows: pd.DataFrame) -> dict[str, int]:
         "indicators": rows["indicator_code"].nunique(),
         "periods": rows[["period_start", "period_end"]].drop_duplicates().shape[0],
     }
+
+
+ROLE_KEYS = ("unit", "indicator", "period", "period_from", "period_to", "value", "target",
+             "note", "source", "status")  # fmt: skip
+
+
+def recognised(result: LoadResult, lang: str) -> list[str]:
+    """One line per sheet saying how it was read, in the user's words."""
+    lines = []
+    for table in result.tables:
+        columns = ", ".join(
+            f"{t(f'role_{role}', lang)} = {table.columns[role]}"
+            for role in ROLE_KEYS
+            if role in table.columns
+        )
+        said = "; ".join(f"{t(f'role_{role}', lang)}: {text}" for role, text in table.meta.items())
+        layout = t(f"layout_{table.layout}_{table.spread or 'rows'}", lang)
+        lines.append(
+            t(
+                "recognised_table",
+                lang,
+                sheet=table.sheet,
+                layout=layout,
+                header=table.header_cell,
+                columns=columns or "—",
+                cells=table.value_cells,
+            )
+            + (f" {t('recognised_title', lang, said=said)}" if said else "")
+        )
+    if result.skipped_sheets:
+        lines.append(t("recognised_skipped", lang, sheets=", ".join(result.skipped_sheets)))
+    return lines

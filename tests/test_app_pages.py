@@ -228,6 +228,10 @@ def test_upload_shows_errors_with_their_cell(
     assert not at.exception
     assert at.error and "sai.xlsx:Sheet!B2" in at.error[0].value
     assert "store" not in [button.key for button in at.button]  # nothing to store
+    assert "Trang **Sheet**: bảng dọc, mỗi dòng một giá trị; dòng tiêu đề ở ô A1" in _texts(at)
+    downloads = [element.proto.label for element in at.get("download_button")]
+    assert "Tải bản đánh dấu lỗi (.xlsx)" in downloads
+    assert "Tải mẫu (.xlsx)" in downloads  # the blank templates are always offered
 
 
 def test_upload_page_rolls_back_a_batch(

@@ -8,9 +8,11 @@ import streamlit as st
 
 from dashboard import queries, state, ui, upload
 from dashboard.i18n import t, t_or
+from etl.annotate import annotate_bytes, annotated_file_name
 from etl.batches import list_batches, rollback_batch
 from etl.errors import EtlError
 from etl.load import LoadOptions, LoadResult
+from etl.templates import build_template, template_groups
 
 FILE_TYPES = ["xlsx", "xlsm", "xls", "ods"]
 CHECKED = "_upload_checked"  # (key, LoadResult) of the last dry run
@@ -118,10 +120,32 @@ with right, st.expander(t("upload_hints", lang)):
     )
     st.text_input(t("period", lang), key="opt_period", placeholder=t("period_hint", lang))
 
+
+def _show_recognised(result: LoadResult) -> None:
+    lines = upload.recognised(result, lang)
+    if lines:
+        with st.expander(t("recognised_heading", lang), expanded=not result.ok):
+            st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def _offer_marked_copy(file: Any, result: LoadResult) -> None:
+    if not any(p.cell for p in result.problems):
+        return
+    st.download_button(
+        t("marked_copy", lang),
+        data=lambda: annotate_bytes(file.getvalue(), file.name, result.problems, lang),
+        file_name=annotated_file_name(file.name, lang),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        help=t("marked_copy_help", lang),
+        key="marked_copy",
+    )
+
+
 file = st.file_uploader(t("upload_file", lang), type=FILE_TYPES, key="upload")
 if file is not None:
     result = _check(file)
     if result is not None:
+        _show_recognised(result)
         if result.duplicate_of is not None:
             st.info(t("already_stored", lang, file=file.name, batch=result.duplicate_of))
         elif result.unchanged:
@@ -132,10 +156,12 @@ if file is not None:
                 + "\n\n"
                 + _problem_lines(result)
             )
+            _offer_marked_copy(file, result)
         else:
             warnings = _problem_lines(result, "warning")
             if warnings:
                 st.warning(t("upload_warnings", lang, n=len(result.warnings)) + "\n\n" + warnings)
+                _offer_marked_copy(file, result)
             counts = upload.summary(result.rows)
             st.markdown(t("upload_preview", lang, file=file.name, **counts))
             ui.table(
@@ -154,6 +180,24 @@ if file is not None:
                 disabled=not who,
                 on_click=_store,
             )
+
+with st.expander(t("templates_heading", lang)):
+    st.caption(t("templates_caption", lang))
+    groups = {code: (vi, en) for code, vi, en in template_groups(db_path)}
+    group = st.selectbox(
+        t("template_group", lang),
+        list(groups),
+        key="template_group",
+        format_func=lambda code: groups[code][1 if lang == "en" else 0],
+    )
+    if group is not None:
+        st.download_button(
+            t("template_download", lang),
+            data=lambda: build_template(db_path, group, lang),
+            file_name=f"mau_bao_cao_{group}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="template_download",
+        )
 
 st.divider()
 st.subheader(t("batches_heading", lang))
