@@ -8,10 +8,10 @@ batch list) goes to stdout. Messages are Vietnamese unless LANG/LANGUAGE say en.
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--unit", metavar="CODE", help="mã đơn vị khi tệp không ghi")
     load.add_argument("--period", metavar="TEXT", help="kỳ báo cáo khi tệp không ghi")
     load.add_argument("--by", metavar="NAME", help="người nạp (mặc định: tài khoản máy)")
+    load.add_argument(
+        "--office", metavar="NAME", help="dùng các tên đơn vị đã ghép cho cơ quan gửi này"
+    )
 
     batches = sub.add_parser("batches", help="liệt kê các đợt nạp")
     _add_db(batches)
@@ -164,7 +167,11 @@ def _progress(lang: str) -> Any:
 
 def _load(args: argparse.Namespace, db_path: Path, lang: str) -> int:
     options = LoadOptions(
-        indicator=args.indicator, unit=args.unit, period=args.period, source="cli"
+        indicator=args.indicator,
+        unit=args.unit,
+        period=args.period,
+        source="cli",
+        office=args.office,
     )
     if args.by:
         options.loaded_by = args.by

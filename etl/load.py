@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.aliases import office_aliases
 from etl.errors import EtlError, Problem
 from etl.layout import SheetTable, cell_name, find_table
 from etl.legacy_text import unicode_rows
@@ -56,6 +57,7 @@ class LoadOptions:
     period: str | None = None
     loaded_by: str = field(default_factory=getpass.getuser)
     source: str = "cli"
+    office: str | None = None  # whose remembered unit names apply (see etl.aliases)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
 
 
@@ -142,6 +144,7 @@ def _load(
     except EtlError as err:
         return rejected(Problem(label, "", "", err.key, err.params))
     catalogue = Catalogue.from_db(con)
+    catalogue.remember(office_aliases(con, options.office))
     resolver = Resolver(catalogue, label, defaults)
     summaries: list[TableSummary] = []
     skipped: list[str] = []

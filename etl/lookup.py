@@ -95,6 +95,13 @@ class Catalogue:
             for name in (indicator.code, indicator.name_vi, indicator.name_en):
                 self._indicator_names[_indicator_key(name)] = indicator.code
 
+    def remember(self, office_names: dict[str, str]) -> None:
+        """Names an office uses (folded name → unit code): they win over the catalogue's."""
+        for folded, code in office_names.items():
+            if code in self.units:
+                self._exact[folded] = {code}
+        self._unit_memo.clear()
+
     @classmethod
     def from_db(cls, con: duckdb.DuckDBPyConnection) -> Catalogue:
         unit_rows = con.execute(

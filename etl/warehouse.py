@@ -7,6 +7,7 @@ Tables (one row per ...):
 - ``indicator``: one row per indicator, with how it aggregates.
 - ``campaign``: one row per review campaign or term.
 - ``batch``: one row per accepted file (upload, CLI load or sample).
+- ``unit_alias``: one row per name an office uses for a unit (mapped on the upload page).
 - ``observation``: one row per value of one indicator for one unit over one
   period, as stored by one batch. A later batch for the same key supersedes an
   earlier one (``is_current``); the old row stays as history.
@@ -26,7 +27,7 @@ import duckdb
 
 from etl.errors import EtlError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "warehouse.duckdb"
 DB_ENV_VAR = "WAREHOUSE_DB"
@@ -147,8 +148,25 @@ JOIN indicator i USING (indicator_code)
 WHERE o.is_current AND b.status = 'active'
 """
 
+# Version 2: names an office uses for a unit, mapped once on the upload page.
+_UNIT_ALIAS = """
+CREATE TABLE IF NOT EXISTS unit_alias (
+    office VARCHAR NOT NULL,         -- who sends the reports (the upload's "stored by")
+    alias_folded VARCHAR NOT NULL,   -- the name as typed, folded (no case, no diacritics)
+    alias VARCHAR NOT NULL,          -- the name as typed
+    unit_code VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (office, alias_folded)
+);
+"""
+
+
+def _upgrade_to_2(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_UNIT_ALIAS)
+
+
 # Each upgrade takes a connection at version N-1 to version N.
-_UPGRADES: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+_UPGRADES: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {2: _upgrade_to_2}
 
 
 class SchemaError(EtlError):
@@ -206,6 +224,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             raise SchemaError("db_foreign", path=str(path))
         con.execute("BEGIN")
         con.execute(_TABLES_V1)
+        con.execute(_UNIT_ALIAS)
         con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         con.execute(V_OBSERVATION)
         con.execute("COMMIT")

@@ -12,7 +12,7 @@ import pytest
 from etl.catalogue import load_catalogue
 from etl.cli import main
 from etl.errors import EtlError
-from etl.warehouse import ensure_schema
+from etl.warehouse import SCHEMA_VERSION, ensure_schema
 from tests.workbooks import LONG_ADMISSIONS, WIDE_POVERTY, write_xlsx
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,9 @@ def test_init_creates_catalogue_without_sample(empty_db: Path) -> None:
     units, indicators, campaigns, batches = counts[0]
     assert units > 100 and indicators >= 35 and campaigns == 4
     assert batches == 0
-    assert query(empty_db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert query(empty_db, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(SCHEMA_VERSION),)
+    ]
 
 
 def test_wide_table_is_loaded_with_qualifiers_and_totals_skipped(
