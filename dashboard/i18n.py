@@ -254,6 +254,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_source": ("nguồn", "source"),
     "role_status": ("loại số liệu", "data status"),
     "role_measure": ("đơn vị tính", "measure"),
+    "map_units_heading": ("**Ghép tên đơn vị**", "**Match unit names**"),
+    "map_units_caption": (
+        "Chọn đơn vị đúng cho mỗi tên chưa có trong danh mục. Cách ghép được ghi nhớ cho "
+        "người/cơ quan gửi báo cáo này, các tệp sau không phải ghép lại.",
+        "Choose the right unit for each name the catalogue does not know. The choice is "
+        "remembered for this sender, so later files need no matching.",
+    ),
+    "map_units_choose": ("— chọn đơn vị —", "— choose a unit —"),
+    "map_units_remember": ("Ghi nhớ và kiểm tra lại", "Remember and check again"),
+    "loaded_by_needed_for_mapping": (
+        "Điền “Người lưu” ở trên để ghi nhớ cách ghép cho người/cơ quan đó.",
+        "Fill in “Stored by” above to remember the matching for that sender.",
+    ),
     "marked_copy": ("Tải bản đánh dấu lỗi (.xlsx)", "Download the marked copy (.xlsx)"),
     "marked_copy_help": (
         "Bản sao tệp của bạn, các ô lỗi tô đỏ, ô cần xem lại tô vàng, kèm chú thích; trang "

@@ -248,3 +248,27 @@ def test_upload_page_rolls_back_a_batch(
     batches = _frame(at, "Đợt nạp", "Người lưu")
     status = batches.loc[batches["Đợt nạp"] == batch, "Trạng thái"].iloc[0]
     assert status == "đã hủy"
+
+
+def test_upload_maps_an_unknown_unit_once_and_remembers_it(
+    fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"])
+    sheet.append([1, "Q. Ô Môn cũ", "Tỷ lệ hộ nghèo", 2013, "7,1"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = _open("views/upload.py")
+    at.text_input(key="loaded_by").input("VP Quận ủy Ô Môn")
+    at.file_uploader(key="upload").set_value(("ten_cu.xlsx", buffer.getvalue(), XLSX)).run()
+    assert at.error and "Q. Ô Môn cũ" in at.error[0].value
+    mapping = at.selectbox(key="map_unit_0")
+    assert mapping.options[1].startswith("Quận Ô Môn")  # the closest unit is offered first
+    mapping.set_value("917")
+    at.button(key="remember_mappings").click().run()
+    assert not at.exception
+    assert not at.error
+    assert "store" in [button.key for button in at.button]  # now it can be stored
+    assert "Q. Ô Môn cũ" not in _texts(at)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import queries, state, ui, upload
 from dashboard.i18n import t, t_or
+from etl.aliases import remember_unit_alias
 from etl.annotate import annotate_bytes, annotated_file_name
 from etl.batches import list_batches, rollback_batch
 from etl.errors import EtlError
@@ -17,6 +18,7 @@ from etl.templates import build_template, template_groups
 FILE_TYPES = ["xlsx", "xlsm", "xls", "ods"]
 CHECKED = "_upload_checked"  # (key, LoadResult) of the last dry run
 OUTCOME = "_upload_outcome"  # (kind, message) left by a button for the next run
+UNKNOWN = "_upload_unknown_units"  # the unknown unit names offered for mapping
 
 lang = state.current_lang()
 db_path = ui.db_path()
@@ -37,7 +39,56 @@ def _options() -> LoadOptions:
         period=(st.session_state.get("opt_period") or "").strip() or None,
         loaded_by=(st.session_state.get("loaded_by") or "").strip(),
         source="upload",
+        office=(st.session_state.get("loaded_by") or "").strip() or None,
     )
+
+
+def _remember_mappings() -> None:
+    """Button callback: remember each chosen unit for the unknown names, then re-check."""
+    office = (st.session_state.get("loaded_by") or "").strip()
+    try:
+        for index, name in enumerate(st.session_state.get(UNKNOWN, [])):
+            code = st.session_state.get(f"map_unit_{index}")
+            if code:
+                remember_unit_alias(db_path, office, name, code)
+    except EtlError as exc:
+        st.session_state[OUTCOME] = ("error", exc.message(lang))
+        return
+    st.session_state.pop(CHECKED, None)
+
+
+def _offer_mappings(result: LoadResult) -> None:
+    """Let the user say once which unit each unknown name means."""
+    found = [p for p in result.errors if p.key == "unit_unknown"]
+    names = list(dict.fromkeys(str(p.params["value"]) for p in found))
+    if not names:
+        return
+    st.session_state[UNKNOWN] = names
+    by_name = {name: code for code, name in unit_names.items()}
+    with st.container(border=True):
+        st.markdown(t("map_units_heading", lang))
+        st.caption(t("map_units_caption", lang))
+        for index, name in enumerate(names):
+            hints = next(str(p.params["suggestions"]) for p in found if p.params["value"] == name)
+            suggested = [by_name[h] for h in hints.split(", ") if h in by_name]
+            choices = [None, *suggested, *(c for c in unit_names if c not in suggested)]
+            st.selectbox(
+                name,
+                choices,
+                key=f"map_unit_{index}",
+                format_func=lambda code: (
+                    t("map_units_choose", lang) if code is None else f"{unit_names[code]} ({code})"
+                ),
+            )
+        office = (st.session_state.get("loaded_by") or "").strip()
+        if not office:
+            st.caption(t("loaded_by_needed_for_mapping", lang))
+        st.button(
+            t("map_units_remember", lang),
+            key="remember_mappings",
+            disabled=not office,
+            on_click=_remember_mappings,
+        )
 
 
 def _store() -> None:
@@ -156,6 +207,7 @@ if file is not None:
                 + "\n\n"
                 + _problem_lines(result)
             )
+            _offer_mappings(result)
             _offer_marked_copy(file, result)
         else:
             warnings = _problem_lines(result, "warning")
