@@ -200,10 +200,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sheet_data": ("Dữ liệu", "Data"),
     # upload
     "upload_intro": (
-        "Tải lên báo cáo Excel (.xlsx, .xlsm, .xls, .ods) như vẫn làm. Chương trình kiểm tra "
-        "trước, cho xem những gì sẽ được lưu, và chỉ lưu khi bạn bấm nút.",
-        "Upload an Excel report (.xlsx, .xlsm, .xls, .ods) as you already make it. It is checked "
-        "first, you see what would be stored, and nothing is stored until you press the button.",
+        "Tải lên báo cáo Excel (.xlsx, .xlsm, .xls, .ods) hoặc CSV như vẫn làm. Chương "
+        "trình kiểm tra trước, cho xem những gì sẽ được lưu, và chỉ lưu khi bạn bấm nút.",
+        "Upload an Excel (.xlsx, .xlsm, .xls, .ods) or CSV report as you already make it. "
+        "It is checked first, you see what would be stored, and nothing is stored until "
+        "you press the button.",
     ),
     "loaded_by": ("Người lưu", "Stored by"),
     "loaded_by_hint": ("Họ tên, đơn vị", "Name, office"),

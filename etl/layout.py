@@ -171,6 +171,7 @@ class SheetTable:
     spreads: list[Spread]
     meta: dict[str, Cell]
     cells: Cells | None = None
+    last_row: int = 0  # the table's last row (before its footnotes)
     total_rows: list[Cell] = field(default_factory=list)
     total_cells: Cells | None = None
     group_rows: list[Cell] = field(default_factory=list)
@@ -334,6 +335,7 @@ def _read_records(rows: list[list[Any]], table: SheetTable, oracle: Oracle | Non
             continue
         if _is_footnote(row, is_footnote):
             break
+        table.last_row = row_index
         if row_index <= first_data_row + 1 and _is_numbering_row(row):
             continue
         key_value = row[key_col] if key_col < len(row) else None

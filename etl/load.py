@@ -142,7 +142,8 @@ def _load(
         progress(label)
         grids = read_workbook(file_path, max_bytes=options.max_file_bytes)
     except EtlError as err:
-        return rejected(Problem(label, "", "", err.key, err.params))
+        where = (getattr(err, "sheet", ""), getattr(err, "cell", ""))
+        return rejected(Problem(label, *where, err.key, err.params))
     catalogue = Catalogue.from_db(con)
     catalogue.remember(office_aliases(con, options.office))
     resolver = Resolver(catalogue, label, defaults)
@@ -157,6 +158,7 @@ def _load(
             continue
         progress(f"{label}:{grid.sheet}: {len(table.cells or [])}")
         resolver.add_table(table)
+        resolver.add_cell_errors(table, grid.errors)
         summaries.append(_summary(table))
     result = LoadResult(
         label,

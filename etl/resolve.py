@@ -77,6 +77,13 @@ register(
             "The total row says {total} but the units of the table add up to {parts}. Check "
             "for a missing unit or a wrong figure.",
         ),
+        "value_formula_uncached": (
+            "Ô có công thức {value} nhưng chưa có kết quả (tệp được tạo bằng chương trình khác "
+            "và chưa mở bằng Excel). Mở tệp bằng Excel, lưu lại rồi tải lên lại.",
+            "The cell holds the formula {value} without a computed result (the file was made "
+            "by another program and never opened in Excel). Open it in Excel, save it and "
+            "upload it again.",
+        ),
         "group_row_skipped": (
             "Dòng nhóm “{value}” (đánh số I, II…) không phải một đơn vị nên không được lưu.",
             "The group row “{value}” (numbered I, II…) is not a unit and is not stored.",
@@ -262,6 +269,16 @@ class Resolver:
         frame = self._resolve_cells(table, table.cells)
         self.result.frames.append(frame)
         self._check_totals(table, frame)
+
+    def add_cell_errors(self, table: SheetTable, errors: dict[tuple[int, int], str]) -> None:
+        """Excel error values and formulas never calculated, inside the table: the reader
+        sees them as empty, but a figure is missing there and must not pass unnoticed."""
+        columns = {*table.columns.values(), *(spread.col for spread in table.spreads)}
+        last_row = table.last_row
+        for (row, col), text in sorted(errors.items()):
+            if table.header_row < row <= last_row and col in columns:
+                key = "value_formula_uncached" if text.startswith("=") else "value_excel_error"
+                self.problem(table.sheet, Cell(None, row, col), key, value=text)
 
     def _resolve_cells(self, table: SheetTable, cells: Cells) -> pd.DataFrame:
         """Resolve every role of every value cell; report the first failure of each cell

@@ -256,10 +256,17 @@ def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def open_for_reading(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open read-only; refuses a missing file or one of another schema version."""
+    """Open to read; refuses a missing file or one of another schema version.
+
+    The connection is opened like a writing one (not DuckDB's ``read_only``): in one
+    process DuckDB refuses two connections to a file with different settings, and the
+    dashboard reads on one thread while the upload page writes on another. Callers
+    only read; the connection is meant to be closed as soon as the query is done, so
+    other processes are locked out only for that moment.
+    """
     if not path.exists():
         raise SchemaError("db_missing", path=str(path))
-    con = connect(path, read_only=True)
+    con = connect(path)
     version = schema_version(con)
     if version != SCHEMA_VERSION:
         con.close()

@@ -26,7 +26,6 @@ from etl.annotate import (
 )
 from etl.errors import Problem
 from etl.load import LoadOptions, LoadResult, load_file
-from etl.reader import SPREADSHEET_SUFFIXES
 from tests.workbooks import WIDE_POVERTY, write_xlsx
 
 OPTIONS = LoadOptions(loaded_by="test")
@@ -251,7 +250,6 @@ def test_ods_is_rebuilt_with_the_same_cells(empty_db: Path, tmp_path: Path) -> N
     assert marked["Phụ lục"]["A1"].value == "ghi chép"
 
 
-@pytest.mark.skipif(".csv" not in SPREADSHEET_SUFFIXES, reason="the loader does not read .csv")
 def test_csv_is_rebuilt_at_the_cells_the_loader_names(empty_db: Path, tmp_path: Path) -> None:
     path = tmp_path / "bao_cao.csv"
     text = "Chỉ tiêu: Tỷ lệ hộ nghèo\nĐơn vị;2019\nQuận Ô Mông;4,1\n=1+1;2\n"

@@ -53,6 +53,8 @@ CELL_CASES: dict[str, tuple[Any, str, str]] = {
     ),
     "percent_over_100": (wide_with(5, 2, 140), ":Báo cáo!C6: ", "ngoài khoảng cho phép 0 – 100"),
     "text_not_number": (wide_with(5, 2, "chưa báo cáo"), ":Báo cáo!C6: ", "chưa báo cáo"),
+    "excel_error_cell": (wide_with(5, 2, "#DIV/0!"), ":Báo cáo!C6: ", "lỗi Excel #DIV/0!"),
+    "formula_without_result": (wide_with(6, 3, "=C7*2"), ":Báo cáo!D7: ", "chưa có kết quả"),
     "formula_like_unit": (wide_with(5, 1, "@Ô Môn"), ":Báo cáo!B6: ", "công thức"),
     "value_without_unit": (wide_with(6, 1, ""), ":Báo cáo!B7: ", "không ghi đơn vị"),
     "duplicate_unit_row": (wide_with(6, 1, "Ô Môn"), ":Báo cáo!C7: ", "Trùng với ô Báo cáo!C6"),

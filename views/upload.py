@@ -15,7 +15,7 @@ from etl.errors import EtlError
 from etl.load import LoadOptions, LoadResult
 from etl.templates import build_template, template_groups
 
-FILE_TYPES = ["xlsx", "xlsm", "xls", "ods"]
+FILE_TYPES = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"]
 CHECKED = "_upload_checked"  # (key, LoadResult) of the last dry run
 OUTCOME = "_upload_outcome"  # (kind, message) left by a button for the next run
 UNKNOWN = "_upload_unknown_units"  # the unknown unit names offered for mapping
@@ -155,7 +155,7 @@ if outcome is not None:
 left, right = st.columns([1, 2])
 with left:
     st.text_input(t("loaded_by", lang), key="loaded_by", placeholder=t("loaded_by_hint", lang))
-with right, st.expander(t("upload_hints", lang)):
+with right, st.expander(t("upload_hints", lang), key="hints_section"):
     st.caption(t("upload_hints_caption", lang))
     st.selectbox(
         t("indicator", lang),
@@ -233,7 +233,7 @@ if file is not None:
                 on_click=_store,
             )
 
-with st.expander(t("templates_heading", lang)):
+with st.expander(t("templates_heading", lang), key="templates_section"):
     st.caption(t("templates_caption", lang))
     groups = {code: (vi, en) for code, vi, en in template_groups(db_path)}
     group = st.selectbox(
@@ -274,7 +274,7 @@ active = batches[batches["status"] == "active"]
 if active.empty:
     st.stop()
 files = dict(zip(active["batch_id"], active["file_name"], strict=True))
-with st.expander(t("rollback_heading", lang)):
+with st.expander(t("rollback_heading", lang), key="rollback_section"):
     st.selectbox(
         t("rollback_batch", lang),
         list(files),

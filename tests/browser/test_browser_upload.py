@@ -8,6 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.workbooks import write_xlsx
+
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 LIVE = '[data-testid="stElementContainer"][data-stale="false"]'
 
@@ -33,3 +35,60 @@ def test_upload_a_sample_report_then_see_it_on_the_overview(page: Page, app_url:
     metrics = page.locator(f'{LIVE} [data-testid="stMetric"]')
     expect(metrics.first).to_be_visible(timeout=30_000)
     expect(page.locator(LIVE).filter(has_text="Tỷ lệ hộ nghèo").first).to_be_visible()
+
+
+def test_upload_with_a_unit_to_match_then_store_and_roll_back(
+    page: Page, app_url: str, tmp_path: Path
+) -> None:
+    """A report as an office makes it (title, units line, numbering row, a total row and
+    one unit typed the office's own way): match the unit once, store, roll back."""
+    rows: list[list[object]] = [
+        ["THÀNH ỦY CẦN THƠ"],
+        ["BÁO CÁO SỐ HỘ NGHÈO CÁC QUẬN, HUYỆN"],
+        ["Chỉ tiêu: Số hộ nghèo"],
+        ["Đơn vị tính: hộ"],
+        ["STT", "Đơn vị", "Năm 2015", "Năm 2016"],
+        ["A", "B", 1, 2],
+        [1, "Q. Bình Thủy", "1.020", "980"],
+        [2, "Ô Môn (quận)", "1.310", "1.150"],
+        ["", "Tổng cộng", "2.330", "2.130"],
+        [],
+        ["Ghi chú: số liệu thử nghiệm"],
+    ]
+    workbook = write_xlsx(tmp_path / "ho_ngheo_quan.xlsx", rows)
+    page.goto(f"{app_url}/upload")
+    who = page.get_by_label("Người lưu")
+    expect(who).to_be_visible(timeout=30_000)
+    who.fill("Văn phòng Thành ủy")
+    who.press("Enter")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(workbook))
+
+    errors = page.locator(f'{LIVE} [data-testid="stAlertContentError"]')
+    expect(errors).to_contain_text("Ô Môn (quận)", timeout=30_000)
+    combobox = page.get_by_role("combobox", name=re.compile(r"Ô Môn \(quận\)"))
+    combobox.click()
+    combobox.fill("(917)")
+    option = page.get_by_role("option", name=re.compile(r"Quận Ô Môn \(917\)"))
+    expect(option).to_have_count(1)
+    option.click()
+    expect(page.locator('[data-stale="true"]')).to_have_count(0)  # the rerun is over
+    page.get_by_role("button", name="Ghi nhớ và kiểm tra lại").click()
+
+    store = page.get_by_role("button", name=re.compile("Lưu vào kho"))
+    expect(store).to_be_visible(timeout=30_000)
+    store.click()
+    success = page.locator(f'{LIVE} [data-testid="stAlertContentSuccess"]')
+    expect(success).to_contain_text(re.compile(r"đợt nạp \d+"), timeout=30_000)
+    batch = re.search(r"đợt nạp (\d+)", success.inner_text())
+    assert batch is not None
+
+    expect(page.get_by_text("đã được lưu trước đây")).to_be_visible()  # the page reran
+    expect(page.locator('[data-stale="true"]')).to_have_count(0)
+    page.locator("summary").filter(has_text="Hủy một đợt nạp").click()
+    page.locator('[data-testid="stCheckbox"] label').filter(has_text="Tôi hiểu").click()
+    roll_back = page.get_by_role("button", name=re.compile("^Hủy đợt nạp"))
+    expect(roll_back).to_be_enabled(timeout=15_000)
+    roll_back.click()
+    expect(page.locator(f'{LIVE} [data-testid="stAlertContentSuccess"]')).to_contain_text(
+        f"{batch.group(1)}", timeout=30_000
+    )
