@@ -160,6 +160,12 @@ def table(
         elif column in DATETIME_COLUMNS:
             formats[names[column]] = lambda v: format_datetime(v, lang)
     shown = shown.rename(columns=names)
+    text = [
+        name
+        for name in shown.columns
+        if name not in formats and pd.api.types.is_string_dtype(shown[name].dtype)
+    ]
+    shown[text] = shown[text].fillna("")  # an empty note, not the word "None"
     st.dataframe(
         shown.style.format(formats, na_rep=MISSING) if formats else shown,
         hide_index=True,
