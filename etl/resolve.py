@@ -326,19 +326,42 @@ class Resolver:
     def _column_indicators(
         self, table: SheetTable, cells: Cells, failures: dict[int, _RecordError]
     ) -> list[str | None]:
-        column = cells.indicator
-        if column is None:
-            meta = table.meta.get("indicator")
-            if meta is not None:
-                column = Column([meta.value] * len(cells), meta.row, meta.col)
-            elif self.defaults.indicator:
-                return [self.defaults.indicator] * len(cells)
-            else:
-                header = Cell(None, table.header_row, table.columns.get("unit", 0))
-                for i in range(len(cells)):
-                    failures.setdefault(i, _RecordError(header, "indicator_missing"))
-                return [None] * len(cells)
+        header = Cell(None, table.header_row, table.columns.get("unit", 0))
+        column = self._source(
+            table,
+            cells,
+            "indicator",
+            self.defaults.indicator,
+            failures,
+            missing=_RecordError(header, "indicator_missing"),
+        )
+        if not isinstance(column, Column):
+            return column
         return self._apply(column, self._indicators, failures)
+
+    def _source(
+        self,
+        table: SheetTable,
+        cells: Cells,
+        role: str,
+        default: str | None,
+        failures: dict[int, _RecordError],
+        *,
+        missing: _RecordError,
+    ) -> Column | list[Any]:
+        """Where a role comes from for every cell: the table's column, else a title line,
+        else what the user said (a plain list); else every cell fails with ``missing``."""
+        column: Column | None = getattr(cells, role)
+        if column is not None:
+            return column
+        meta = table.meta.get(role)
+        if meta is not None:
+            return Column([meta.value] * len(cells), meta.row, meta.col)
+        if default:
+            return [default] * len(cells)
+        for i in range(len(cells)):
+            failures.setdefault(i, missing)
+        return [None] * len(cells)
 
     def _column_periods(
         self, table: SheetTable, cells: Cells, failures: dict[int, _RecordError]
@@ -369,18 +392,17 @@ class Resolver:
         periods: list[Period | None],
         failures: dict[int, _RecordError],
     ) -> list[str | None]:
-        column = cells.unit
-        if column is None:
-            meta = table.meta.get("unit")
-            if meta is not None:
-                column = Column([meta.value] * len(cells), meta.row, meta.col)
-            elif self.defaults.unit:
-                return [self.defaults.unit] * len(cells)
-            else:
-                header = Cell(None, table.header_row, table.columns["indicator"])
-                for i in range(len(cells)):
-                    failures.setdefault(i, _RecordError(header, "unit_missing"))
-                return [None] * len(cells)
+        header = Cell(None, table.header_row, table.columns.get("indicator", 0))
+        column = self._source(
+            table,
+            cells,
+            "unit",
+            self.defaults.unit,
+            failures,
+            missing=_RecordError(header, "unit_missing"),
+        )
+        if not isinstance(column, Column):
+            return column
         out: list[str | None] = []
         for i, raw in enumerate(column.raw):
             period = periods[i]
