@@ -165,27 +165,22 @@ def _check_record(spec: TableSpec, record: dict[str, str | None], row: int) -> N
 
 
 def _check_references(units: pd.DataFrame, indicators: pd.DataFrame) -> None:
-    codes = set(units["unit_code"])
-    for column in ("parent_code", "successor_code"):
-        unknown = units[units[column].notna() & ~units[column].isin(codes)]
+    _check_codes(UNIT_SPEC, units, ("parent_code", "successor_code"))
+    _check_codes(INDICATOR_SPEC, indicators, ("numerator_code", "denominator_code"))
+
+
+def _check_codes(spec: TableSpec, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """Every code in ``columns`` names a row of the same table."""
+    codes = set(frame[spec.key])
+    for column in columns:
+        unknown = frame[frame[column].notna() & ~frame[column].isin(codes)]
         if not unknown.empty:
             bad = unknown.iloc[0]
             raise EtlError(
                 "catalogue_invalid",
-                file=UNIT_SPEC.file_name,
+                file=spec.file_name,
                 row=bad.name + 2,
-                detail=f"{column} {bad[column]!r} is not a unit_code",
-            )
-    indicator_codes = set(indicators["indicator_code"])
-    for column in ("numerator_code", "denominator_code"):
-        unknown = indicators[indicators[column].notna() & ~indicators[column].isin(indicator_codes)]
-        if not unknown.empty:
-            bad = unknown.iloc[0]
-            raise EtlError(
-                "catalogue_invalid",
-                file=INDICATOR_SPEC.file_name,
-                row=bad.name + 2,
-                detail=f"{column} {bad[column]!r} is not an indicator_code",
+                detail=f"{column} {bad[column]!r} is not a {spec.key}",
             )
 
 
