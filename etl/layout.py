@@ -192,10 +192,11 @@ class SheetTable:
 
 def find_table(grid: Grid, oracle: Oracle | None = None) -> SheetTable | None:
     """The table of a sheet, or None when no header row is found."""
-    header_row = _find_header_row(grid.rows)
-    if header_row is None:
+    top_row = _find_header_row(grid.rows)
+    if top_row is None:
         return None
-    columns, spreads = _map_columns(grid.rows[header_row], header_row, oracle)
+    header, header_row = _header_line(grid.rows, top_row)
+    columns, spreads = _map_columns(header, header_row, oracle)
     if "unit" not in columns and "indicator" not in columns:
         return None
     layout = "long" if "value" in columns else "wide"
@@ -207,7 +208,7 @@ def find_table(grid: Grid, oracle: Oracle | None = None) -> SheetTable | None:
         header_row=header_row,
         columns=columns,
         spreads=spreads,
-        meta=_read_meta(grid.rows[:header_row], oracle),
+        meta=_read_meta(grid.rows[:top_row], oracle),
     )
     _read_records(grid.rows, table, oracle)
     return table
@@ -219,6 +220,30 @@ def _find_header_row(rows: list[list[Any]]) -> int | None:
         if keys & (ROLE_HEADERS["unit"] | ROLE_HEADERS["indicator"]):
             return index
     return None
+
+
+def _header_line(rows: list[list[Any]], top_row: int) -> tuple[list[Any], int]:
+    """The header as one line, and the row it ends on.
+
+    A second header row under the first is folded in: years under a merged "Năm"
+    (the merged cell's text stands in its first column only, the rest read empty).
+    """
+    top = rows[top_row]
+    below = rows[top_row + 1] if top_row + 1 < len(rows) else []
+    names = ROLE_HEADERS["unit"] | ROLE_HEADERS["indicator"]
+    keys = [col for col, value in enumerate(top) if _header_key(value) in names]
+    filled = [col for col, value in enumerate(below) if not is_blank(value)]
+    is_sub_header = (
+        bool(filled)
+        and all(is_blank(_at(below, col)) for col in keys)
+        and not _is_numbering_row(below)
+        and all(isinstance(below[col], str) or parse_period(below[col]) for col in filled)
+    )
+    if not is_sub_header:
+        return top, top_row
+    width = max(len(top), len(below))
+    line = [_at(below, c) if not is_blank(_at(below, c)) else _at(top, c) for c in range(width)]
+    return line, top_row + 1
 
 
 def _header_key(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from etl.cli import main
@@ -151,4 +152,29 @@ def test_legacy_tcvn3_text_is_read_as_unicode(empty_db: Path, tmp_path: Path) ->
     assert query(empty_db, STORED) == [
         ("917", "poverty_rate", 2013, 6.3),
         ("927", "poverty_rate", 2013, 7.1),
+    ]
+
+
+def test_years_under_a_merged_year_header(empty_db: Path, tmp_path: Path) -> None:
+    """Two header rows: "Năm" merged over the year columns, STT and Đơn vị merged down."""
+    path = tmp_path / "hai_dong_tieu_de.xlsx"
+    write_xlsx(
+        path,
+        [
+            ["Chỉ tiêu: Số hộ nghèo"],
+            ["STT", "Đơn vị", "Năm", None, "Ghi chú"],
+            [None, None, 2013, "2014", None],
+            ["A", "B", 1, 2, 3],
+            [1, "Quận Ô Môn", 2071, 1540, ""],
+        ],
+    )
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:E3"):
+        sheet.merge_cells(cells)
+    workbook.save(path)
+    assert load(empty_db, path) == 0
+    assert query(empty_db, STORED) == [
+        ("917", "poor_households", 2013, 2071.0),
+        ("917", "poor_households", 2014, 1540.0),
     ]
