@@ -38,6 +38,12 @@ register(
             "Tệp này đã được lưu trước đây (đợt nạp {batch_id}); không lưu lại.",
             "This file was stored before (batch {batch_id}); nothing was stored again.",
         ),
+        "value_jump": (
+            "Giá trị {value} khác xa các số liệu đã lưu của đơn vị này ({n} kỳ, từ {low} đến "
+            "{high}). Kiểm tra lại số liệu và đơn vị tính.",
+            "The value {value} is far from this unit's stored figures ({n} periods, from {low} "
+            "to {high}). Check the figure and its measure.",
+        ),
         "replaces_value": (
             "Thay giá trị đang lưu {old} → {new} ({unit}, {indicator}, {period}).",
             "Replaces the stored value {old} → {new} ({unit}, {indicator}, {period}).",
@@ -185,6 +191,7 @@ def _load(
         )
         return result
     changed = _changes_against_current(con, result)
+    _warn_about_jumps(con, result)
     if changed == 0:
         result.unchanged = True
         result.problems.append(Problem(label, "", "", "nothing_new", {}, "warning"))
@@ -237,6 +244,48 @@ register(
         ),
     }
 )
+
+
+JUMP_MIN_HISTORY = 4  # values of the same unit, indicator and period type
+JUMP_SPREADS = 4.0  # how many standard deviations from their mean is a jump
+
+
+def _warn_about_jumps(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    """Warn where a value lies far outside the unit's own stored history."""
+    con.register("incoming_rows", result.rows)
+    try:
+        jumps = con.execute(
+            """
+            WITH history AS (
+                SELECT o.unit_code, o.indicator_code, o.period_type,
+                       avg(o.value) AS mean, stddev_samp(o.value) AS spread,
+                       count(*) AS n, min(o.value) AS low, max(o.value) AS high
+                FROM observation o JOIN batch b USING (batch_id)
+                JOIN (SELECT DISTINCT unit_code, indicator_code, period_type FROM incoming_rows)
+                    USING (unit_code, indicator_code, period_type)
+                WHERE o.is_current AND b.status = 'active' AND o.value IS NOT NULL
+                GROUP BY ALL
+            )
+            SELECT n.source_sheet, n.source_cell, n.value, h.low, h.high, h.n
+            FROM incoming_rows n JOIN history h USING (unit_code, indicator_code, period_type)
+            WHERE h.n >= ? AND h.spread > 0 AND abs(n.value - h.mean) > ? * h.spread
+            ORDER BY n.source_sheet, n.source_cell
+            """,
+            [JUMP_MIN_HISTORY, JUMP_SPREADS],
+        ).fetchall()
+    finally:
+        con.unregister("incoming_rows")
+    for sheet, cell, value, low, high, count in jumps:
+        result.problems.append(
+            Problem(
+                result.file_name,
+                sheet,
+                cell,
+                "value_jump",
+                {"value": _num(value), "low": _num(low), "high": _num(high), "n": count},
+                "warning",
+            )
+        )
 
 
 def _changes_against_current(con: duckdb.DuckDBPyConnection, result: LoadResult) -> int:

@@ -291,3 +291,18 @@ def test_one_unit_table_takes_the_unit_option(
         ("poverty_rate", 2013, 6.3),
         ("poverty_rate", 2014, 4.68),
     ]
+
+
+def test_a_value_far_outside_the_units_history_is_a_warning(
+    fresh_sample_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ô Môn's poverty rate was 3-16 % in 2006-2016: 95 (a count typed as a rate) stands out."""
+    rows: list[list[Any]] = [
+        ["Chỉ tiêu: Tỷ lệ hộ nghèo"],
+        ["STT", "Đơn vị", "2017", "2018"],
+        [1, "Quận Ô Môn", "2,9", 95],
+    ]
+    path = write_xlsx(tmp_path / "nhay.xlsx", rows)
+    assert main(["load", str(path), "--db", str(fresh_sample_db), "--dry-run"]) == 0
+    jumps = [line for line in capsys.readouterr().err.splitlines() if "khác xa" in line]
+    assert len(jumps) == 1 and jumps[0].startswith(f"{path}:Báo cáo!D3: Giá trị 95 khác xa")
