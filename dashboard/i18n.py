@@ -268,6 +268,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Điền “Người lưu” ở trên để ghi nhớ cách ghép cho người/cơ quan đó.",
         "Fill in “Stored by” above to remember the matching for that sender.",
     ),
+    "confirm_replace": (
+        "Tôi xác nhận thay {n} giá trị đang lưu bằng giá trị trong tệp (giá trị cũ vẫn được "
+        "giữ trong lịch sử).",
+        "I confirm replacing {n} stored values with the file's (the old ones stay in the history).",
+    ),
     "marked_copy": ("Tải bản đánh dấu lỗi (.xlsx)", "Download the marked copy (.xlsx)"),
     "marked_copy_help": (
         "Bản sao tệp của bạn, các ô lỗi tô đỏ, ô cần xem lại tô vàng, kèm chú thích; trang "

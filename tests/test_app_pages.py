@@ -202,6 +202,7 @@ def test_upload_previews_then_stores_then_knows_the_duplicate(
     assert "**2** giá trị" in _texts(at)
     assert len(_frame(at, "Đợt nạp", "Người lưu")) == batches_before  # not stored yet
 
+    at.checkbox(key="confirm_replace").check().run()  # it corrects illustrative 2013 values
     at.button(key="store").click().run()
     assert not at.exception
     assert at.success and "đợt nạp" in at.success[0].value
@@ -272,3 +273,22 @@ def test_upload_maps_an_unknown_unit_once_and_remembers_it(
     assert not at.error
     assert "store" in [button.key for button in at.button]  # now it can be stored
     assert "Q. Ô Môn cũ" not in _texts(at)
+
+
+def test_upload_asks_before_replacing_stored_values(
+    fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"])
+    sheet.append([1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2012, "9,6"])  # stored: 9,52
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = _open("views/upload.py")
+    at.text_input(key="loaded_by").input("VP Quận ủy Ô Môn")
+    at.file_uploader(key="upload").set_value(("sua.xlsx", buffer.getvalue(), XLSX)).run()
+    assert any("9,52 → 9,6" in warning.value for warning in at.warning)
+    assert at.button(key="store").disabled
+    at.checkbox(key="confirm_replace").check().run()
+    assert not at.button(key="store").disabled

@@ -225,11 +225,15 @@ if file is not None:
             who = (st.session_state.get("loaded_by") or "").strip()
             if not who:
                 st.caption(t("loaded_by_needed", lang))
+            replaced = sum(1 for p in result.warnings if p.key == "replaces_value")
+            confirmed = not replaced or st.checkbox(
+                t("confirm_replace", lang, n=replaced), key="confirm_replace"
+            )
             st.button(
                 t("store", lang),
                 key="store",
                 type="primary",
-                disabled=not who,
+                disabled=not (who and confirmed),
                 on_click=_store,
             )
 

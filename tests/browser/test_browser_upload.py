@@ -47,7 +47,7 @@ def test_upload_with_a_unit_to_match_then_store_and_roll_back(
         ["BÁO CÁO SỐ HỘ NGHÈO CÁC QUẬN, HUYỆN"],
         ["Chỉ tiêu: Số hộ nghèo"],
         ["Đơn vị tính: hộ"],
-        ["STT", "Đơn vị", "Năm 2015", "Năm 2016"],
+        ["STT", "Đơn vị", "Năm 2017", "Năm 2018"],
         ["A", "B", 1, 2],
         [1, "Q. Bình Thủy", "1.020", "980"],
         [2, "Ô Môn (quận)", "1.310", "1.150"],
