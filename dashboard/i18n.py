@@ -268,6 +268,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Điền “Người lưu” ở trên để ghi nhớ cách ghép cho người/cơ quan đó.",
         "Fill in “Stored by” above to remember the matching for that sender.",
     ),
+    "reading_sheet": (
+        "Đang đọc trang {sheet} ({index}/{count})…",
+        "Reading sheet {sheet} ({index}/{count})…",
+    ),
     "confirm_replace": (
         "Tôi xác nhận thay {n} giá trị đang lưu bằng giá trị trong tệp (giá trị cũ vẫn được "
         "giữ trong lịch sử).",

@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard.formatting import format_period
 from dashboard.i18n import t
 from etl.load import LoadOptions, LoadResult, load_file
+from etl.reader import SheetProgress
 
 PREVIEW_COLUMNS = (
     "unit_name", "indicator_name", "period_label", "qualifier", "value", "target",
@@ -32,14 +33,27 @@ def upload_key(data: bytes, options: LoadOptions) -> str:
 
 
 def run_load(
-    db_path: Path, file_name: str, data: bytes, options: LoadOptions, *, dry_run: bool
+    db_path: Path,
+    file_name: str,
+    data: bytes,
+    options: LoadOptions,
+    *,
+    dry_run: bool,
+    sheet_progress: SheetProgress | None = None,
 ) -> LoadResult:
     """:func:`etl.load.load_file` on uploaded bytes, reported under ``file_name``."""
     suffix = Path(file_name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        return load_file(db_path, path, options, dry_run=dry_run, display_name=file_name)
+        return load_file(
+            db_path,
+            path,
+            options,
+            dry_run=dry_run,
+            display_name=file_name,
+            sheet_progress=sheet_progress,
+        )
 
 
 def preview(rows: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from etl.layout import SheetTable, cell_name, find_table
 from etl.legacy_text import unicode_rows
 from etl.lookup import Catalogue
 from etl.messages import register
-from etl.reader import DEFAULT_MAX_FILE_BYTES, read_workbook
+from etl.reader import DEFAULT_MAX_FILE_BYTES, SheetProgress, read_workbook
 from etl.resolve import Defaults, Resolver, rows_frame
 from etl.warehouse import fetch_value, open_warehouse
 
@@ -121,13 +121,20 @@ def load_file(
     dry_run: bool = False,
     display_name: str | None = None,
     progress: Progress | None = None,
+    sheet_progress: SheetProgress | None = None,
 ) -> LoadResult:
-    """Check a report file and, unless ``dry_run`` or it has errors, store it."""
+    """Check a report file and, unless ``dry_run`` or it has errors, store it.
+
+    ``progress`` hears a line per file and sheet (the CLI's stderr); ``sheet_progress``
+    hears (sheet, index, count) before each sheet is read (the upload page's bar).
+    """
     options = options or LoadOptions()
     label = display_name or str(file_path)
     con = open_warehouse(db_path)
     try:
-        return _load(con, file_path, label, options, dry_run, progress or (lambda _: None))
+        return _load(
+            con, file_path, label, options, dry_run, progress or (lambda _: None), sheet_progress
+        )
     finally:
         con.close()
 
@@ -139,6 +146,7 @@ def _load(
     options: LoadOptions,
     dry_run: bool,
     progress: Progress,
+    sheet_progress: SheetProgress | None,
 ) -> LoadResult:
     def rejected(problem: Problem) -> LoadResult:
         return LoadResult(label, None, rows_frame([]), [problem])
@@ -146,7 +154,7 @@ def _load(
     try:
         defaults = _check_defaults(con, options)
         progress(label)
-        grids = read_workbook(file_path, max_bytes=options.max_file_bytes)
+        grids = read_workbook(file_path, max_bytes=options.max_file_bytes, progress=sheet_progress)
     except EtlError as err:
         where = (getattr(err, "sheet", ""), getattr(err, "cell", ""))
         return rejected(Problem(label, *where, err.key, err.params))

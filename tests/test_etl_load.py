@@ -12,6 +12,7 @@ import pytest
 from etl.catalogue import load_catalogue
 from etl.cli import main
 from etl.errors import EtlError
+from etl.load import LoadOptions, load_file
 from etl.warehouse import SCHEMA_VERSION, ensure_schema
 from tests.workbooks import LONG_ADMISSIONS, WIDE_POVERTY, write_xlsx
 
@@ -306,3 +307,17 @@ def test_a_value_far_outside_the_units_history_is_a_warning(
     assert main(["load", str(path), "--db", str(fresh_sample_db), "--dry-run"]) == 0
     jumps = [line for line in capsys.readouterr().err.splitlines() if "khác xa" in line]
     assert len(jumps) == 1 and jumps[0].startswith(f"{path}:Báo cáo!D3: Giá trị 95 khác xa")
+
+
+def test_sheet_progress_is_told_each_sheet(empty_db: Path, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "hai_trang.xlsx", {"Một": WIDE_POVERTY, "Hai": LONG_ADMISSIONS})
+    heard: list[tuple[str, int, int]] = []
+    result = load_file(
+        empty_db,
+        path,
+        LoadOptions(),
+        dry_run=True,
+        sheet_progress=lambda sheet, index, count: heard.append((sheet, index, count)),
+    )
+    assert result.ok
+    assert heard == [("Một", 0, 2), ("Hai", 1, 2)]

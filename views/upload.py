@@ -139,8 +139,18 @@ def _check(file: Any) -> LoadResult | None:
     if checked is not None and checked[0] == key:
         return checked[1]
     try:
-        with st.spinner(t("checking", lang, file=file.name)):
-            result = upload.run_load(db_path, file.name, data, options, dry_run=True)
+        bar = st.progress(0.0, text=t("checking", lang, file=file.name))
+
+        def reading(sheet: str, index: int, count: int) -> None:
+            bar.progress(
+                index / max(count, 1),
+                text=t("reading_sheet", lang, sheet=sheet, index=index + 1, count=count),
+            )
+
+        result = upload.run_load(
+            db_path, file.name, data, options, dry_run=True, sheet_progress=reading
+        )
+        bar.empty()
     except EtlError as exc:
         ui.show_etl_error(exc, lang)
         return None
