@@ -10,7 +10,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, state
 from dashboard.formatting import (
     MISSING,
     format_change,
@@ -190,4 +190,33 @@ def download_buttons(lang: str, *, file_stem: str, csv_bytes: bytes, xlsx_bytes:
         file_name=f"{file_stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_xlsx",
+    )
+
+
+def choose_unit(units: pd.DataFrame, lang: str) -> str:
+    """The unit picker (URL parameter ``unit``), indented by depth in the hierarchy."""
+    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+    depths = dict(zip(units["unit_code"], units["depth"], strict=True))
+    unit = state.choose(
+        "unit",
+        list(names),
+        label=t("unit", lang),
+        lang=lang,
+        default=queries.default_unit(units),
+        format_func=lambda code: "\u2003" * int(depths[code]) + names[code],
+    )
+    assert unit is not None  # called only when some unit holds data
+    return unit
+
+
+def choose_indicator(indicators: pd.DataFrame, lang: str) -> str | None:
+    """The indicator picker (URL parameter ``indicator``)."""
+    names = dict(zip(indicators["indicator_code"], indicators["indicator_name"], strict=True))
+    return state.choose(
+        "indicator",
+        list(names),
+        label=t("indicator", lang),
+        lang=lang,
+        default=queries.default_indicator(indicators),
+        format_func=lambda code: names[code],
     )

@@ -18,31 +18,15 @@ st.caption(t("before_after_intro", lang))
 with ui.warehouse(lang) as con:
     units = queries.list_units_with_data(con, lang)
     names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
-    depths = dict(zip(units["unit_code"], units["depth"], strict=True))
     top = st.columns([2, 2, 2, 1])
     with top[0]:
-        unit = state.choose(
-            "unit",
-            list(names),
-            label=t("unit", lang),
-            lang=lang,
-            default=queries.default_unit(units),
-            format_func=lambda code: "\u2003" * int(depths[code]) + names[code],
-        )
-    assert unit is not None
+        unit = ui.choose_unit(units, lang)
     indicators = queries.list_indicators(con, lang, unit, years_only=True)
     indicator_names = dict(
         zip(indicators["indicator_code"], indicators["indicator_name"], strict=True)
     )
     with top[1]:
-        indicator = state.choose(
-            "indicator",
-            list(indicator_names),
-            label=t("indicator", lang),
-            lang=lang,
-            default=queries.default_indicator(indicators),
-            format_func=lambda code: indicator_names[code],
-        )
+        indicator = ui.choose_indicator(indicators, lang)
     if indicator is None:
         st.info(t("no_yearly_data", lang, unit=names[unit]))
         st.stop()

@@ -23,14 +23,7 @@ with ui.warehouse(lang) as con:
     )
     top = st.columns([2, 2, 1])
     with top[0]:
-        indicator = state.choose(
-            "indicator",
-            list(indicator_names),
-            label=t("indicator", lang),
-            lang=lang,
-            default=queries.default_indicator(indicators),
-            format_func=lambda code: indicator_names[code],
-        )
+        indicator = ui.choose_indicator(indicators, lang)
     assert indicator is not None
     parents = queries.parents_with_children_data(con, indicator, lang)
     if parents.empty:

@@ -15,18 +15,9 @@ st.title(t("page_overview", lang))
 with ui.warehouse(lang) as con:
     units = queries.list_units_with_data(con, lang)
     names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
-    depths = dict(zip(units["unit_code"], units["depth"], strict=True))
     left, right = st.columns([3, 1])
     with left:
-        unit = state.choose(
-            "unit",
-            list(names),
-            label=t("unit", lang),
-            lang=lang,
-            default=queries.default_unit(units),
-            format_func=lambda code: "\u2003" * int(depths[code]) + names[code],
-        )
-    assert unit is not None  # the warehouse holds data, so some unit has it
+        unit = ui.choose_unit(units, lang)
     years = queries.list_years(con, unit=unit)
     with right:
         year = state.choose(
