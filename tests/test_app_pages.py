@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -171,18 +172,29 @@ def test_explore_says_which_chosen_units_hold_no_stored_values(
     assert "Không có số liệu lưu trực tiếp cho: Thành phố Cần Thơ" in _texts(at)
 
 
-def _report_xlsx() -> bytes:
+def _xlsx_bytes(rows: list[list[Any]], sheet_title: str = "Sheet") -> bytes:
+    """A workbook written at test time, as the uploader receives it."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Báo cáo"
-    sheet.append(["BÁO CÁO TỶ LỆ HỘ NGHÈO NĂM 2013"])
-    sheet.append([])
-    sheet.append(["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị", "Ghi chú"])
-    sheet.append([1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2013, "7,1", None])
-    sheet.append([2, "Huyện Thới Lai", "Tỷ lệ hộ nghèo", 2013, "6,05", None])
+    sheet.title = sheet_title
+    for row in rows:
+        sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _report_xlsx() -> bytes:
+    return _xlsx_bytes(
+        [
+            ["BÁO CÁO TỶ LỆ HỘ NGHÈO NĂM 2013"],
+            [],
+            ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị", "Ghi chú"],
+            [1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2013, "7,1", None],
+            [2, "Huyện Thới Lai", "Tỷ lệ hộ nghèo", 2013, "6,05", None],
+        ],
+        sheet_title="Báo cáo",
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -218,14 +230,14 @@ def test_upload_shows_errors_with_their_cell(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị", "Ghi chú"])
-    sheet.append([1, "Quận Không Có", "Tỷ lệ hộ nghèo", 2013, "7,1", None])
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data = _xlsx_bytes(
+        [
+            ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị", "Ghi chú"],
+            [1, "Quận Không Có", "Tỷ lệ hộ nghèo", 2013, "7,1", None],
+        ]
+    )
     at = _open("views/upload.py")
-    at.file_uploader(key="upload").set_value(("sai.xlsx", buffer.getvalue(), XLSX)).run()
+    at.file_uploader(key="upload").set_value(("sai.xlsx", data, XLSX)).run()
     assert not at.exception
     assert at.error and "sai.xlsx:Sheet!B2" in at.error[0].value
     assert "store" not in [button.key for button in at.button]  # nothing to store
@@ -255,15 +267,15 @@ def test_upload_maps_an_unknown_unit_once_and_remembers_it(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"])
-    sheet.append([1, "Q. Ô Môn cũ", "Tỷ lệ hộ nghèo", 2013, "7,1"])
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data = _xlsx_bytes(
+        [
+            ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
+            [1, "Q. Ô Môn cũ", "Tỷ lệ hộ nghèo", 2013, "7,1"],
+        ]
+    )
     at = _open("views/upload.py")
     at.text_input(key="loaded_by").input("VP Quận ủy Ô Môn")
-    at.file_uploader(key="upload").set_value(("ten_cu.xlsx", buffer.getvalue(), XLSX)).run()
+    at.file_uploader(key="upload").set_value(("ten_cu.xlsx", data, XLSX)).run()
     assert at.error and "Q. Ô Môn cũ" in at.error[0].value
     mapping = at.selectbox(key="map_unit_0")
     assert mapping.options[1].startswith("Quận Ô Môn")  # the closest unit is offered first
@@ -279,15 +291,15 @@ def test_upload_asks_before_replacing_stored_values(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"])
-    sheet.append([1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2012, "9,6"])  # stored: 9,52
-    buffer = io.BytesIO()
-    book.save(buffer)
+    data = _xlsx_bytes(
+        [
+            ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
+            [1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2012, "9,6"],  # stored: 9,52
+        ]
+    )
     at = _open("views/upload.py")
     at.text_input(key="loaded_by").input("VP Quận ủy Ô Môn")
-    at.file_uploader(key="upload").set_value(("sua.xlsx", buffer.getvalue(), XLSX)).run()
+    at.file_uploader(key="upload").set_value(("sua.xlsx", data, XLSX)).run()
     assert any("9,52 → 9,6" in warning.value for warning in at.warning)
     assert at.button(key="store").disabled
     at.checkbox(key="confirm_replace").check().run()
