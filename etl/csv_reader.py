@@ -32,7 +32,7 @@ import io
 import unicodedata
 from collections import Counter
 
-from etl.reader import ReadError
+from etl.errors import ReadError
 
 SEPARATORS = ("\t", ";", ",")  # on a tie, the earlier wins
 _SNIFF_CHARS = 256 * 1024

@@ -27,6 +27,23 @@ class EtlError(Exception):
         return self.message("vi")
 
 
+class ReadError(EtlError):
+    """The file as a whole cannot be read; ``sheet`` (and ``cell``, "B7") name the place
+    to blame when there is one. They are not message parameters: the caller shows them
+    as ``FILE:SHEET!CELL:`` before the message."""
+
+    def __init__(self, key: str, *, sheet: str = "", cell: str = "", **params: Any) -> None:
+        super().__init__(key, **params)
+        self.sheet = sheet
+        self.cell = cell
+
+
+def short_reason(exc: BaseException) -> str:
+    """The first line of an exception's text, short enough for a message parameter."""
+    text = str(exc).strip().splitlines()
+    return text[0][:120] if text else type(exc).__name__
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (error) or doubtful (warning) in one place of one file."""

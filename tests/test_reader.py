@@ -24,7 +24,7 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from etl import reader
+from etl import reader, sheet_scan
 from etl.messages import MESSAGES, render
 from etl.reader import Grid, ReadError, read_workbook
 from tests.workbooks import WIDE_POVERTY, write_xlsx
@@ -331,13 +331,13 @@ def test_an_error_value_calamine_cannot_read_is_named_not_called_damage(tmp_path
 @pytest.mark.parametrize("case", sorted(SHEETS))
 def test_the_fast_scan_agrees_with_the_xml_parser_whatever_the_chunks(case: str) -> None:
     sheet_xml = SHEETS[case][0].encode("utf-8")
-    slow = reader._scan_xlsx_sheet_slowly(iter([sheet_xml]))
+    slow = sheet_scan.scan_xlsx_sheet_slowly(iter([sheet_xml]))
     for size in (len(sheet_xml), 64, 7, 1):
 
         def chunks(size: int = size) -> Iterator[bytes]:
             return (sheet_xml[i : i + size] for i in range(0, len(sheet_xml), size))
 
-        fast = reader._scan_xlsx_sheet(chunks)
+        fast = sheet_scan.scan_xlsx_sheet(chunks)
         assert (fast.rows, fast.cols, fast.errors) == (slow.rows, slow.cols, slow.errors), size
 
 
@@ -348,7 +348,7 @@ def test_fast_scan_measures_the_extent_of_cells_with_content_only() -> None:
         '<row r="1048576" s="2" customFormat="1"><c r="XFD1048576" s="2"/></row>',
         dimension="A1:XFD1048576",
     ).encode()
-    scan = reader._scan_xlsx_sheet(lambda: iter([sheet_xml]))
+    scan = sheet_scan.scan_xlsx_sheet(lambda: iter([sheet_xml]))
     assert (scan.rows, scan.cols) == (7, 27)
 
 
