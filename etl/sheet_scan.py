@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import IO, cast
 
+import numpy as np
+
 from etl.zip_guard import CHUNK, inflate, read_small
 
 MAX_ERRORS_PER_SHEET = 10_000
@@ -148,9 +150,7 @@ class _Patterns:
     cell_r: bytes
     cell_end: bytes
     row_start: bytes
-    irregular: re.Pattern[bytes]
-    valued_col: re.Pattern[bytes]
-    valued_row: re.Pattern[bytes]
+    cell_tag: bytes
     error_hit: re.Pattern[bytes]
     formula_hit: re.Pattern[bytes]
     formula: re.Pattern[bytes]
@@ -167,11 +167,9 @@ def _patterns(prefix: bytes) -> _Patterns:
         cell_r=b"<" + prefix + b'c r="',
         cell_end=b"</" + prefix + b"c>",
         row_start=b"<" + prefix + b"row",
-        # a cell whose first attribute is not a plain r="A1": the regexes below would miss it
-        irregular=re.compile(b"<" + p + rb'c(?=[\s>/])(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")'),
-        valued_col=re.compile(b"<" + p + rb'c r="([A-Z]{1,3})[0-9]{1,7}"[^>]*(?<!/)>'),
-        valued_row=re.compile(b"<" + p + rb'c r="[A-Z]{1,3}([0-9]{1,7})"[^>]*(?<!/)>'),
-        error_hit=re.compile(rb't="e"'),  # a plain literal: searched fast (the head is checked)
+        cell_tag=b"<" + prefix + b"c",
+        # plain regexes, not bytes.find: with many near misses (t="n") find is 3× slower
+        error_hit=re.compile(rb't="e"'),  # the cell head is checked by _judge
         formula_hit=re.compile(b"<" + p + rb"f[\s>/]"),
         formula=re.compile(b"<" + p + rb"f(?:\s[^>]*)?(?:/>|>(.*?)</" + p + b"f>)", re.S),
         value=re.compile(b"<" + p + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + p + b"v>)", re.S),
@@ -200,8 +198,7 @@ class _FastXlsxScan:
         self._patterns: _Patterns | None = None
         self._state = "before"  # sheetData: before, inside, after
         self._tail = b""
-        self._columns: set[bytes] = set()
-        self._last_row = 0
+        self._last_row = self._last_col = 0
 
     def feed(self, chunk: bytes) -> None:
         data = self._tail + chunk
@@ -245,22 +242,19 @@ class _FastXlsxScan:
             self.ok = False
 
     def result(self) -> SheetScan:
-        if self._columns:
-            self._scan.cols = max(map(column_number, self._columns))
-        self._scan.rows = self._last_row
+        self._scan.rows, self._scan.cols = self._last_row, self._last_col
         return self._scan
 
     def _read(self, part: bytes) -> None:
         """Complete cells and rows: the extent of the cells with content, then errors."""
         p = self._patterns
         assert p is not None
-        if p.irregular.search(part):
+        extent = _cells_extent(part, p.cell_tag)
+        if extent is None:
             self.ok = False
             return
-        self._columns.update(p.valued_col.findall(part))
-        rows = set(p.valued_row.findall(part))  # each row once: fewer numbers to convert
-        if rows:
-            self._last_row = max(self._last_row, max(map(int, rows)))
+        self._last_row = max(self._last_row, extent[0])
+        self._last_col = max(self._last_col, extent[1])
         hits = [m.start() for m in p.error_hit.finditer(part)]
         hits += [m.start() for m in p.formula_hit.finditer(part)]
         for start in sorted({part.rfind(p.cell_r, 0, hit) for hit in hits} - {-1}):
@@ -290,6 +284,79 @@ class _FastXlsxScan:
         )
         if not cached:
             self._scan.error(row, col, "=" + _unescape(formula.group(1)))
+
+
+_REF = 11  # the longest reference with its closing quote: XFD1048576"
+_CODES = np.frombuffer(b'\t\n\r />"', dtype=np.uint8)
+_TAB, _LF, _CR, _SPACE, _SLASH, _GT, _QUOTE = (int(code) for code in _CODES)
+
+
+def _pair_positions(data: np.ndarray, length: int, pair: bytes) -> np.ndarray:
+    """Sorted positions below ``length`` where the two bytes ``pair`` start, compared two
+    bytes at a time (half the comparisons of a byte-wise search, far fewer candidates)."""
+    code = int.from_bytes(pair, "little")
+    found = []
+    for shift in (0, 1):
+        pairs = data[shift : shift + (length - shift) // 2 * 2].view("<u2")
+        found.append(np.flatnonzero(pairs == code) * 2 + shift)
+    return np.sort(np.concatenate(found))
+
+
+def _cells_extent(part: bytes, cell_tag: bytes) -> tuple[int, int] | None:
+    """(last row, last column), 1-based, of the cells in ``part`` (whole cells and rows)
+    whose start tag is not self-closing, or None when some cell does not start with a plain
+    ``<c r="A1"`` (the XML parser then decides). Vectorised: about 10× faster than
+    regular expressions over every cell, which cost 0.4 s a million cells.
+    """
+    tag_length = len(cell_tag)
+    data = np.frombuffer(part + b"\0" * (tag_length + 4 + _REF), dtype=np.uint8)
+    starts = _pair_positions(data, len(part), cell_tag[-2:]) - (tag_length - 2)
+    starts = starts[starts >= 0]
+    for offset, code in enumerate(cell_tag[:-2]):
+        starts = starts[data[starts + offset] == code]
+    after = data[starts + tag_length]
+    is_cell = np.isin(after, (_TAB, _LF, _CR, _SPACE, _SLASH, _GT))
+    starts = starts[is_cell]
+    if not starts.size:
+        return 0, 0
+    refs = starts + tag_length + 4
+    plain = (
+        (after[is_cell] == _SPACE)
+        & (data[refs - 3] == ord("r"))
+        & (data[refs - 2] == ord("="))
+        & (data[refs - 1] == _QUOTE)
+    )
+    if not plain.all():
+        return None
+    window = data[refs[:, None] + np.arange(_REF)].astype(np.int64)
+    is_letter = (window >= ord("A")) & (window <= ord("Z"))
+    letters = np.argmin(is_letter, axis=1)  # 0 also when all are letters
+    lines = np.arange(len(refs))[:, None]
+    digits = window[lines, letters[:, None] + np.arange(_REF - 3)]
+    is_digit = (digits >= ord("0")) & (digits <= ord("9"))
+    count = np.argmin(is_digit, axis=1)
+    well_formed = (
+        (letters >= 1)
+        & (letters <= 3)
+        & (count >= 1)
+        & (count <= 7)
+        & (digits[:, 0] != ord("0"))
+        & (digits[lines[:, 0], count] == _QUOTE)
+    )
+    if not well_formed.all():
+        return None
+    closes = np.flatnonzero(data[: len(part)] == _GT)
+    ends = closes[np.minimum(np.searchsorted(closes, refs), len(closes) - 1)]
+    content = data[ends - 1] != _SLASH
+    if not content.any():
+        return 0, 0
+    rows = np.zeros(len(refs), dtype=np.int64)
+    for k in range(7):
+        rows = np.where(k < count, rows * 10 + digits[:, k] - ord("0"), rows)
+    cols = np.zeros(len(refs), dtype=np.int64)
+    for k in range(3):
+        cols = np.where(k < letters, cols * 26 + window[:, k] - ord("A") + 1, cols)
+    return int(rows[content].max()), int(cols[content].max())
 
 
 def _xml_events(chunks: Iterator[bytes]) -> Iterator[tuple[str, ET.Element]]:
