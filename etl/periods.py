@@ -328,11 +328,20 @@ _PERIOD_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Span | 
 )
 
 
+# "(Lũy kế / Tính) đến hết tháng 5/2025": the year so far, from 1 January to that end.
+_YEAR_TO_DATE = re.compile(r"(?:luy ke |tinh )?(?:den|toi) (?:het|cuoi) (?P<rest>.+)")
+
+
 def _span_of_text(text: str) -> Span | None:
     for pattern, build in _PERIOD_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
             return build(match)
+    to_date = _YEAR_TO_DATE.fullmatch(text)
+    if to_date is not None and not to_date["rest"].startswith(("nhiem ky", "giai doan")):
+        inner = _span_of_text(to_date["rest"])
+        if inner is not None and inner[0].year == inner[1].year:
+            return date(inner[1].year, 1, 1), inner[1]
     return None
 
 

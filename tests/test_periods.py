@@ -91,6 +91,22 @@ PRELIM_2016 = Period(D(2016, 1, 1), D(2016, 12, 31), "year", True, "2016")
             Period(D(2025, 9, 1), D(2025, 12, 31), "span", False, "4 tháng cuối năm 2025"),
         ),
         ("12 tháng năm 2025", Period(D(2025, 1, 1), D(2025, 12, 31), "year", False, "2025")),
+        # the year so far, up to the end of a month, quarter or half
+        (
+            "đến hết tháng 5/2025",
+            Period(D(2025, 1, 1), D(2025, 5, 31), "span", False, "5 tháng đầu năm 2025"),
+        ),
+        (
+            "Tính đến hết tháng 5 năm 2025",
+            Period(D(2025, 1, 1), D(2025, 5, 31), "span", False, "5 tháng đầu năm 2025"),
+        ),
+        ("Lũy kế đến hết Quý II/2025", H1_2025),
+        ("tới cuối tháng 6/2025", H1_2025),
+        ("đến hết năm 2025", Period(D(2025, 1, 1), D(2025, 12, 31), "year", False, "2025")),
+        (
+            "Sơ bộ đến hết tháng 5/2025",
+            Period(D(2025, 1, 1), D(2025, 5, 31), "span", True, "5 tháng đầu năm 2025"),
+        ),
         # months
         ("Tháng 5/2025", MAY_2025),
         ("tháng 5 năm 2025", MAY_2025),
@@ -176,6 +192,11 @@ def test_a_date_cell_is_its_single_day(raw: date) -> None:
         "H3/2025",
         "31/02/2020",
         "25/8/2012 - 21/8/2012",
+        "đến hết tháng 13/2025",
+        # "up to the end of" a span of several years names no year so far
+        "đến hết nhiệm kỳ 2020-2025",
+        "đến hết 2020-2025",
+        "đến hết",
         # outside 1900-2100
         1800,
         2101,
