@@ -200,11 +200,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sheet_data": ("Dữ liệu", "Data"),
     # upload
     "upload_intro": (
-        "Tải lên báo cáo Excel (.xlsx, .xlsm, .xls, .ods) hoặc CSV như vẫn làm. Chương "
-        "trình kiểm tra trước, cho xem những gì sẽ được lưu, và chỉ lưu khi bạn bấm nút.",
-        "Upload an Excel (.xlsx, .xlsm, .xls, .ods) or CSV report as you already make it. "
-        "It is checked first, you see what would be stored, and nothing is stored until "
-        "you press the button.",
+        "Tải lên một hoặc nhiều báo cáo Excel (.xlsx, .xlsm, .xls, .ods) hoặc CSV như vẫn "
+        "làm. Chương trình kiểm tra từng tệp, cho xem những gì sẽ được lưu, và chỉ lưu khi "
+        "bạn bấm nút; mỗi tệp thành một đợt nạp riêng.",
+        "Upload one or several Excel (.xlsx, .xlsm, .xls, .ods) or CSV reports as you "
+        "already make them. Each file is checked, you see what would be stored, and nothing "
+        "is stored until you press the button; each file becomes its own batch.",
     ),
     "loaded_by": ("Người lưu", "Stored by"),
     "loaded_by_hint": ("Họ tên, đơn vị", "Name, office"),
@@ -222,8 +223,42 @@ STRINGS: dict[str, tuple[str, str]] = {
         "vd. 2013; 6 tháng đầu 2025; 2020-2025",
         "e.g. 2013; 6 tháng đầu 2025; 2020-2025",
     ),
-    "upload_file": ("Tệp báo cáo", "Report file"),
-    "checking": ("Đang kiểm tra {file}…", "Checking {file}…"),
+    "upload_file": (
+        "Tệp báo cáo (chọn một hoặc nhiều tệp)",
+        "Report files (choose one or several)",
+    ),
+    "checking": (
+        "Đang kiểm tra tệp {index}/{count}: {file}…",
+        "Checking file {index} of {count}: {file}…",
+    ),
+    "same_content": (
+        "{copies}: cùng nội dung với {file}, chỉ kiểm tra và lưu một lần.",
+        "{copies}: the same content as {file}; checked and stored once.",
+    ),
+    "files_heading": ("Các tệp đã chọn ({n})", "The chosen files ({n})"),
+    "file_section": ("{file} — {status}", "{file} — {status}"),
+    "file_status_ready": ("sẵn sàng lưu", "ready to store"),
+    "file_status_confirm": (
+        "chờ xác nhận thay giá trị đang lưu",
+        "awaiting confirmation to replace stored values",
+    ),
+    "file_status_errors": ("có lỗi, không lưu được", "has errors, cannot be stored"),
+    "file_status_stored_before": ("đã lưu (đợt nạp {batch})", "stored (batch {batch})"),
+    "file_status_nothing_new": ("không có gì mới để lưu", "nothing new to store"),
+    "file_status_unreadable": ("không kiểm tra được", "could not be checked"),
+    "check_failed_unexpected": (
+        "Không kiểm tra được {file} vì một lỗi ngoài dự kiến (chi tiết đã ghi vào nhật ký "
+        "của máy chủ). Các tệp khác không bị ảnh hưởng; hãy báo cho người quản trị.",
+        "{file} could not be checked because of an unexpected error (the details are in the "
+        "server's log). The other files are not affected; please tell the administrator.",
+    ),
+    "files_overlap": (
+        "**{first}** và **{second}** cùng có {n} giá trị cho cùng đơn vị, chỉ tiêu và kỳ: "
+        "giá trị của tệp lưu sau sẽ được dùng (giá trị trước vẫn giữ trong lịch sử).",
+        "**{first}** and **{second}** both hold {n} values for the same unit, indicator and "
+        "period: the file stored later gives the current value (the earlier one stays in "
+        "the history).",
+    ),
     "upload_rejected": (
         "Chưa lưu được {file}: có {n} lỗi. Sửa trong tệp rồi tải lên lại.",
         "{file} cannot be stored: {n} errors. Fix them in the file and upload it again.",
@@ -269,8 +304,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Fill in “Stored by” above to remember the matching for that sender.",
     ),
     "reading_sheet": (
-        "Đang đọc trang {sheet} ({index}/{count})…",
-        "Reading sheet {sheet} ({index}/{count})…",
+        "Đang đọc tệp {file_index}/{file_count} ({file}): trang {sheet} ({index}/{count})…",
+        "Reading file {file_index} of {file_count} ({file}): sheet {sheet} ({index}/{count})…",
     ),
     "confirm_replace": (
         "Tôi xác nhận thay {n} giá trị đang lưu bằng giá trị trong tệp (giá trị cũ vẫn được "
@@ -307,12 +342,39 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Mọi số liệu trong {file} đã có trong kho với cùng giá trị; không có gì mới để lưu.",
         "Every figure in {file} is already stored with the same value; nothing new to store.",
     ),
-    "store": ("Lưu vào kho", "Store in the warehouse"),
-    "stored": (
-        "Đã lưu {rows} giá trị từ {file} (đợt nạp {batch}).",
-        "Stored {rows} values from {file} (batch {batch}).",
+    "store_file": ("Lưu {file} vào kho", "Store {file} in the warehouse"),
+    "store_all": (
+        "Lưu mọi tệp không có lỗi vào kho ({n} tệp)",
+        "Store every file without errors ({n} files)",
     ),
-    "not_stored": ("Chưa lưu được tệp.", "The file was not stored."),
+    "store_all_caption": (
+        "Mỗi tệp được lưu thành một đợt nạp riêng, trọn vẹn hoặc không lưu gì; tệp có lỗi "
+        "không bao giờ được lưu.",
+        "Each file is stored as its own batch, whole or not at all; a file with errors is "
+        "never stored.",
+    ),
+    "store_all_left_out": ("Không lưu cùng: {files}.", "Left out: {files}."),
+    "storing_file": (
+        "Đang lưu tệp {index}/{count}: {file}…",
+        "Storing file {index} of {count}: {file}…",
+    ),
+    "stored": (
+        "Đã lưu {rows} giá trị từ {file}: đợt nạp {batch}, người lưu {who}, lúc {when}.",
+        "Stored {rows} values from {file}: batch {batch}, stored by {who} on {when}.",
+    ),
+    "not_stored": ("Chưa lưu được {file}.", "{file} was not stored."),
+    "store_skipped": (
+        "Chưa lưu {files}: kết quả kiểm tra đã thay đổi hoặc chưa được xác nhận. Xem lại rồi "
+        "bấm lưu lần nữa.",
+        "{files} not stored: the check changed or is not confirmed yet. Look again, then "
+        "press store again.",
+    ),
+    "store_failed_unexpected": (
+        "Chưa lưu được {file} vì một lỗi ngoài dự kiến (chi tiết đã ghi vào nhật ký của máy "
+        "chủ); không phần nào của tệp được lưu.",
+        "{file} was not stored because of an unexpected error (the details are in the "
+        "server's log); no part of it was stored.",
+    ),
     "batches_heading": ("Các đợt nạp số liệu", "Batches"),
     "no_batches": ("Chưa có đợt nạp nào.", "No batches yet."),
     "batch_status_active": ("đang dùng", "active"),
@@ -362,6 +424,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_row_count": ("Số giá trị", "Values"),
     "col_source": ("Cách nạp", "Source"),
     "col_status": ("Trạng thái", "Status"),
+    "col_sheets": ("Trang đã đọc", "Sheets read"),
+    "col_rows_to_store": ("Giá trị sẽ lưu", "Values to store"),
+    "col_errors": ("Lỗi", "Errors"),
+    "col_warnings": ("Cần xem lại", "To check"),
 }
 
 

@@ -1,22 +1,24 @@
-"""Checking and storing an uploaded report through the ETL, without Streamlit.
+"""Checking and storing uploaded reports through the ETL, without Streamlit.
 
 The ETL reads files from disk: the uploaded bytes go to a private temporary file
 with the original suffix (the reader picks its parser by suffix), and the user's
-file name is what every message shows.
+file name is what every message shows. Several files may be uploaded at once: each
+distinct content is checked and stored on its own (one batch per file).
 """
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
-from dataclasses import astuple
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.formatting import format_period
 from dashboard.i18n import t
-from etl.load import LoadOptions, LoadResult, load_file
+from etl.load import KEY, LoadOptions, LoadResult, load_file
 from etl.reader import SheetProgress
 
 PREVIEW_COLUMNS = (
@@ -25,11 +27,48 @@ PREVIEW_COLUMNS = (
 )  # fmt: skip
 
 
-def upload_key(data: bytes, options: LoadOptions) -> str:
-    """Identifies one check: the file's content and the options it was read with."""
-    digest = hashlib.sha256(data)
-    digest.update(repr(astuple(options)).encode())
+def content_sha256(data: bytes) -> str:
+    """The SHA-256 of a file's content, as the batch table records it."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_key(sha256: str, options: LoadOptions, generation: int = 0) -> str:
+    """Identifies one check: the file's content, the options it was read with and the
+    state of the warehouse (``generation`` counts the page's own stores, rollbacks and
+    remembered unit names, each of which can change what a check finds)."""
+    digest = hashlib.sha256(sha256.encode())
+    digest.update(repr((astuple(options), generation)).encode())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class UploadedReport:
+    """One distinct content among the uploaded files; ``copies`` names the other files
+    uploaded with the very same content (they are checked and stored once)."""
+
+    position: int  # index of its first file in the uploader's list
+    name: str
+    sha256: str
+    copies: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """A short, stable name for the page's widget keys."""
+        return self.sha256[:12]
+
+
+def distinct_files(files: Sequence[tuple[str, str]]) -> list[UploadedReport]:
+    """The uploaded (name, sha256) pairs, one entry per distinct content, in upload order."""
+    seen: dict[str, tuple[int, str, list[str]]] = {}
+    for position, (name, sha) in enumerate(files):
+        if sha in seen:
+            seen[sha][2].append(name)
+        else:
+            seen[sha] = (position, name, [])
+    return [
+        UploadedReport(position, name, sha, tuple(copies))
+        for sha, (position, name, copies) in seen.items()
+    ]
 
 
 def run_load(
@@ -118,3 +157,96 @@ def recognised(result: LoadResult, lang: str) -> list[str]:
     if result.skipped_sheets:
         lines.append(t("recognised_skipped", lang, sheets=", ".join(result.skipped_sheets)))
     return lines
+
+
+FILE_STATUSES = ("ready", "confirm", "errors", "stored_before", "nothing_new", "unreadable")
+
+
+def replaced_count(result: LoadResult) -> int:
+    """How many stored values the file would replace (each needs the user's confirmation)."""
+    return sum(1 for p in result.warnings if p.key == "replaces_value")
+
+
+def file_status(result: LoadResult | None, *, confirmed: bool) -> str:
+    """What can be done with a checked file: one of :data:`FILE_STATUSES` (``None``: the
+    check itself failed). Only ``ready`` files are stored."""
+    if result is None:
+        return "unreadable"
+    if not result.ok:
+        return "errors"
+    if result.duplicate_of is not None:
+        return "stored_before"
+    if result.unchanged:
+        return "nothing_new"
+    if replaced_count(result) and not confirmed:
+        return "confirm"
+    return "ready"
+
+
+def status_word(status: str, result: LoadResult | None, lang: str) -> str:
+    """A file's status in the user's words."""
+    if status == "ready":
+        return t("file_status_ready", lang)
+    if status == "confirm":
+        return t("file_status_confirm", lang)
+    if status == "errors":
+        return t("file_status_errors", lang)
+    if status == "stored_before":
+        batch = result.duplicate_of if result is not None else None
+        return t("file_status_stored_before", lang, batch=batch)
+    if status == "nothing_new":
+        return t("file_status_nothing_new", lang)
+    return t("file_status_unreadable", lang)
+
+
+def rows_to_store(result: LoadResult | None) -> int:
+    """The values a file would store: none when it is rejected or brings nothing new."""
+    if result is None or not result.ok or result.duplicate_of is not None or result.unchanged:
+        return 0
+    return len(result.rows)
+
+
+SUMMARY_COLUMNS = ("file_name", "sheets", "rows_to_store", "errors", "warnings", "status")
+
+
+def files_summary(
+    reports: Sequence[UploadedReport],
+    results: Mapping[str, LoadResult | None],
+    statuses: Mapping[str, str],
+    lang: str,
+) -> pd.DataFrame:
+    """One row per distinct uploaded file: its sheets, the values it would store, its
+    errors and warnings, and what can be done with it."""
+    records = []
+    for report in reports:
+        result = results.get(report.id)
+        records.append(
+            {
+                "file_name": report.name,
+                "sheets": ", ".join(table.sheet for table in result.tables) if result else "",
+                "rows_to_store": rows_to_store(result),
+                "errors": len(result.errors) if result else 0,
+                "warnings": len(result.warnings) if result else 0,
+                "status": status_word(statuses[report.id], result, lang),
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=list(SUMMARY_COLUMNS))
+
+
+def overlaps(rows_by_file: Sequence[tuple[str, pd.DataFrame]]) -> list[tuple[str, str, int]]:
+    """Pairs of files (in upload order) that hold values for the same unit, indicator and
+    period, with how many: whichever is stored later becomes the current value."""
+    frames = [
+        rows[KEY].drop_duplicates().assign(position=position)
+        for position, (_, rows) in enumerate(rows_by_file)
+        if not rows.empty
+    ]
+    if len(frames) < 2:
+        return []
+    keys = pd.concat(frames, ignore_index=True)
+    pairs = keys.merge(keys, on=KEY)
+    pairs = pairs[pairs["position_x"] < pairs["position_y"]]
+    counts = pairs.groupby(["position_x", "position_y"]).size()
+    return [
+        (rows_by_file[int(a)][0], rows_by_file[int(b)][0], int(n)) for (a, b), n in counts.items()
+    ]

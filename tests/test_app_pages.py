@@ -7,11 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pytest
 from openpyxl import Workbook
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
+
+from dashboard import upload
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
@@ -200,24 +203,57 @@ def _report_xlsx() -> bytes:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _id(data: bytes) -> str:
+    """The part of the page's widget keys that names one uploaded file."""
+    return upload.content_sha256(data)[:12]
+
+
+def _confirm(at: AppTest) -> Any:
+    """The (only) confirmation to replace stored values."""
+    (box,) = [c for c in at.checkbox if str(c.key).startswith("confirm_replace_")]
+    return box
+
+
+def _stored_rows(db: Path) -> pd.DataFrame:
+    """What the page stored, read back from the warehouse file itself."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT b.batch_id, b.file_name, b.loaded_by, b.row_count, o.unit_code, "
+            "o.indicator_code, year(o.period_start) AS year, o.value FROM batch b "
+            "JOIN observation o USING (batch_id) WHERE b.source = 'upload' ORDER BY ALL"
+        ).df()
+    finally:
+        con.close()
+
+
+def _upload_page(db: Path, monkeypatch: pytest.MonkeyPatch, who: str = "") -> AppTest:
+    monkeypatch.setenv("WAREHOUSE_DB", str(db))
+    at = _open("views/upload.py")
+    if who:
+        at.text_input(key="loaded_by").input(who)
+    return at
+
+
 def test_upload_previews_then_stores_then_knows_the_duplicate(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
-    at = _open("views/upload.py")
+    at = _upload_page(fresh_sample_db, monkeypatch, who="Văn phòng Thành ủy")
     batches_before = len(_frame(at, "Đợt nạp", "Người lưu"))
-    at.text_input(key="loaded_by").input("Văn phòng Thành ủy")
-    at.file_uploader(key="upload").set_value(("ho_ngheo_2013.xlsx", _report_xlsx(), XLSX)).run()
+    data = _report_xlsx()
+    at.file_uploader(key="upload").set_value(("ho_ngheo_2013.xlsx", data, XLSX)).run()
     assert not at.exception
     preview = _frame(at, "Đơn vị", "Ô")
     assert set(preview["Đơn vị"]) == {"Quận Ô Môn", "Huyện Thới Lai"}
     assert "**2** giá trị" in _texts(at)
     assert len(_frame(at, "Đợt nạp", "Người lưu")) == batches_before  # not stored yet
+    assert "store_all" not in [button.key for button in at.button]  # one file: its own button
 
-    at.checkbox(key="confirm_replace").check().run()  # it corrects illustrative 2013 values
-    at.button(key="store").click().run()
+    _confirm(at).check().run()  # it corrects illustrative 2013 values
+    at.button(key=f"store_{_id(data)}").click().run()
     assert not at.exception
     assert at.success and "đợt nạp" in at.success[0].value
+    assert "người lưu Văn phòng Thành ủy" in at.success[0].value
     batches = _frame(at, "Đợt nạp", "Người lưu")
     assert len(batches) == batches_before + 1
     assert "Văn phòng Thành ủy" in set(batches["Người lưu"])
@@ -226,21 +262,199 @@ def test_upload_previews_then_stores_then_knows_the_duplicate(
     assert any("đã được lưu" in info.value for info in at.info)
 
 
+def test_upload_two_files_at_once_stores_each_as_its_own_batch(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    poverty = _report_xlsx()
+    admissions = _xlsx_bytes(
+        [
+            ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
+            [1, "Quận Ô Môn", "Số hộ nghèo", 2014, "3.093"],
+            [2, "Quận Bình Thủy", "Số hộ nghèo", 2014, "1.020"],
+            [3, "Quận Cái Răng", "Số hộ nghèo", 2014, "870"],
+        ]
+    )
+    at = _upload_page(empty_db, monkeypatch, who="Ban Tổ chức")
+    at.file_uploader(key="upload").set_value(
+        [("ho_ngheo_2013.xlsx", poverty, XLSX), ("so_ho_ngheo_2014.xlsx", admissions, XLSX)]
+    ).run()
+    assert not at.exception
+    summary = _frame(at, "Tệp", "Giá trị sẽ lưu", "Trạng thái")
+    assert list(summary["Tệp"]) == ["ho_ngheo_2013.xlsx", "so_ho_ngheo_2014.xlsx"]
+    assert list(summary["Giá trị sẽ lưu"]) == [2, 3]
+    assert list(summary["Trạng thái"]) == ["sẵn sàng lưu", "sẵn sàng lưu"]
+    assert list(summary["Trang đã đọc"]) == ["Báo cáo", "Sheet"]
+    assert len(at.expander) >= 2 + 1  # one section per file (and the hints)
+    assert _stored_rows(empty_db).empty  # nothing is stored before the button
+
+    at.button(key="store_all").click().run()
+    assert not at.exception
+    assert not at.error
+    stored = _stored_rows(empty_db)
+    by_file = stored.groupby("file_name")
+    assert set(by_file.groups) == {"ho_ngheo_2013.xlsx", "so_ho_ngheo_2014.xlsx"}
+    assert stored["batch_id"].nunique() == 2  # each file its own batch
+    assert by_file["batch_id"].nunique().tolist() == [1, 1]
+    assert set(stored["loaded_by"]) == {"Ban Tổ chức"}
+    poor = stored[stored["file_name"] == "so_ho_ngheo_2014.xlsx"]
+    assert sorted(poor["value"]) == [870, 1020, 3093]
+    assert set(poor["indicator_code"]) == {"poor_households"} and set(poor["year"]) == {2014}
+    rate = stored[stored["file_name"] == "ho_ngheo_2013.xlsx"]
+    assert dict(zip(rate["unit_code"], rate["value"], strict=True)) == {"917": 7.1, "927": 6.05}
+    message = at.success[0].value
+    for batch in stored["batch_id"].unique():
+        assert f"đợt nạp {batch}, người lưu Ban Tổ chức, lúc " in message
+
+    # Both files are still selected: each now says it was stored, with its batch.
+    summary = _frame(at, "Tệp", "Giá trị sẽ lưu", "Trạng thái")
+    assert all(status.startswith("đã lưu (đợt nạp ") for status in summary["Trạng thái"])
+    assert at.button(key="store_all").disabled
+
+
+def test_upload_store_all_leaves_out_the_file_with_errors(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = _xlsx_bytes(
+        [
+            ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
+            [1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2014, "6,2"],
+            [2, "Quận Không Có", "Tỷ lệ hộ nghèo", 2014, "5,1"],
+        ],
+        sheet_title="Quận",
+    )
+    at = _upload_page(empty_db, monkeypatch, who="Văn phòng Thành ủy")
+    at.file_uploader(key="upload").set_value(
+        [("sai.xlsx", bad, XLSX), ("dung.xlsx", _report_xlsx(), XLSX)]
+    ).run()
+    assert not at.exception
+    assert at.error and "`sai.xlsx:Quận!B3`" in at.error[0].value  # file, sheet and cell
+    assert "Quận Không Có" in at.error[0].value
+    summary = _frame(at, "Tệp", "Giá trị sẽ lưu", "Trạng thái")
+    assert list(summary["Lỗi"]) == [1, 0]
+    assert list(summary["Trạng thái"]) == ["có lỗi, không lưu được", "sẵn sàng lưu"]
+    assert f"store_{_id(bad)}" not in [button.key for button in at.button]
+    assert "Không lưu cùng: sai.xlsx (có lỗi, không lưu được)." in _texts(at)
+
+    at.button(key="store_all").click().run()
+    assert not at.exception
+    stored = _stored_rows(empty_db)
+    assert set(stored["file_name"]) == {"dung.xlsx"}
+    assert len(stored) == 2
+    assert any("dung.xlsx" in s.value and "sai.xlsx" not in s.value for s in at.success)
+    assert at.error and "`sai.xlsx:Quận!B3`" in at.error[0].value  # still shown, not stored
+
+
+def test_upload_storing_one_file_leaves_the_other_alone(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _report_xlsx()
+    second = _xlsx_bytes(
+        [
+            ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
+            [1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2013, "7,3"],  # the first file says 7,1
+        ]
+    )
+    at = _upload_page(empty_db, monkeypatch, who="VP Quận ủy Ô Môn")
+    at.file_uploader(key="upload").set_value(
+        [("a.xlsx", first, XLSX), ("b.xlsx", second, XLSX)]
+    ).run()
+    assert any("**a.xlsx** và **b.xlsx** cùng có 1 giá trị" in w.value for w in at.warning)
+
+    at.button(key=f"store_{_id(first)}").click().run()
+    assert not at.exception
+    assert set(_stored_rows(empty_db)["file_name"]) == {"a.xlsx"}
+    summary = _frame(at, "Tệp", "Giá trị sẽ lưu", "Trạng thái")
+    assert summary["Trạng thái"].iloc[0].startswith("đã lưu")
+    # b.xlsx now corrects a stored value: it asks before replacing it.
+    assert summary["Trạng thái"].iloc[1] == "chờ xác nhận thay giá trị đang lưu"
+    assert at.button(key=f"store_{_id(second)}").disabled
+    assert any("7,1 → 7,3" in warning.value for warning in at.warning)
+
+
+def test_upload_the_same_file_twice_is_checked_and_stored_once(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _report_xlsx()
+    at = _upload_page(empty_db, monkeypatch, who="Văn phòng Thành ủy")
+    at.file_uploader(key="upload").set_value(
+        [("ho_ngheo.xlsx", data, XLSX), ("ho_ngheo (1).xlsx", data, XLSX)]
+    ).run()
+    assert not at.exception
+    assert any(
+        "ho_ngheo (1).xlsx: cùng nội dung với ho_ngheo.xlsx" in info.value for info in at.info
+    )
+    assert [b.key for b in at.button if str(b.key).startswith("store_")] == [f"store_{_id(data)}"]
+    at.button(key=f"store_{_id(data)}").click().run()
+    assert not at.exception
+    stored = _stored_rows(empty_db)
+    assert stored["batch_id"].nunique() == 1 and len(stored) == 2
+    assert set(stored["file_name"]) == {"ho_ngheo.xlsx"}
+
+
+def test_upload_reruns_reuse_each_files_check(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big files are read once: a rerun reuses the dry runs, a new file alone is read."""
+    checked: list[str] = []
+    run_load = upload.run_load
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        checked.append(args[1])
+        return run_load(*args, **kwargs)
+
+    monkeypatch.setattr(upload, "run_load", counting)
+    first, second = _report_xlsx(), _xlsx_bytes([["Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"]])
+    at = _upload_page(empty_db, monkeypatch)
+    at.file_uploader(key="upload").set_value([("a.xlsx", first, XLSX), ("b.xlsx", second, XLSX)])
+    at.run()
+    assert checked == ["a.xlsx", "b.xlsx"]
+    at.run()
+    assert checked == ["a.xlsx", "b.xlsx"]
+    at.file_uploader(key="upload").set_value(
+        [("a.xlsx", first, XLSX), ("b.xlsx", second, XLSX), ("c.csv", b"x;y\n", "text/csv")]
+    ).run()
+    assert not at.exception
+    assert checked == ["a.xlsx", "b.xlsx", "c.csv"]
+
+
+def test_upload_a_file_that_breaks_the_reader_leaves_the_others_usable(
+    empty_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_load = upload.run_load
+
+    def breaking(*args: Any, **kwargs: Any) -> Any:
+        if args[1] == "hong.xlsx":
+            raise RuntimeError("a bug in a reader")
+        return run_load(*args, **kwargs)
+
+    monkeypatch.setattr(upload, "run_load", breaking)
+    at = _upload_page(empty_db, monkeypatch, who="Văn phòng Thành ủy")
+    good = _report_xlsx()
+    at.file_uploader(key="upload").set_value(
+        [("hong.xlsx", b"PK\x03\x04", XLSX), ("dung.xlsx", good, XLSX)]
+    ).run()
+    assert not at.exception  # no traceback
+    assert any("Không kiểm tra được hong.xlsx" in e.value for e in at.error)
+    summary = _frame(at, "Tệp", "Giá trị sẽ lưu", "Trạng thái")
+    assert list(summary["Trạng thái"]) == ["không kiểm tra được", "sẵn sàng lưu"]
+    at.button(key="store_all").click().run()
+    assert set(_stored_rows(empty_db)["file_name"]) == {"dung.xlsx"}
+
+
 def test_upload_shows_errors_with_their_cell(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
     data = _xlsx_bytes(
         [
             ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị", "Ghi chú"],
             [1, "Quận Không Có", "Tỷ lệ hộ nghèo", 2013, "7,1", None],
         ]
     )
-    at = _open("views/upload.py")
+    at = _upload_page(fresh_sample_db, monkeypatch)
     at.file_uploader(key="upload").set_value(("sai.xlsx", data, XLSX)).run()
     assert not at.exception
     assert at.error and "sai.xlsx:Sheet!B2" in at.error[0].value
-    assert "store" not in [button.key for button in at.button]  # nothing to store
+    assert not [b.key for b in at.button if str(b.key).startswith("store")]  # nothing to store
     assert "Trang **Sheet**: bảng dọc, mỗi dòng một giá trị; dòng tiêu đề ở ô A1" in _texts(at)
     downloads = [element.proto.label for element in at.get("download_button")]
     assert "Tải bản đánh dấu lỗi (.xlsx)" in downloads
@@ -250,8 +464,7 @@ def test_upload_shows_errors_with_their_cell(
 def test_upload_page_rolls_back_a_batch(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
-    at = _open("views/upload.py")
+    at = _upload_page(fresh_sample_db, monkeypatch)
     batch = at.selectbox(key="rollback_batch").value
     assert at.button(key="rollback").disabled  # not without the confirmation
     at.checkbox(key="rollback_confirm").check().run()
@@ -266,41 +479,37 @@ def test_upload_page_rolls_back_a_batch(
 def test_upload_maps_an_unknown_unit_once_and_remembers_it(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
     data = _xlsx_bytes(
         [
             ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
             [1, "Q. Ô Môn cũ", "Tỷ lệ hộ nghèo", 2013, "7,1"],
         ]
     )
-    at = _open("views/upload.py")
-    at.text_input(key="loaded_by").input("VP Quận ủy Ô Môn")
+    at = _upload_page(fresh_sample_db, monkeypatch, who="VP Quận ủy Ô Môn")
     at.file_uploader(key="upload").set_value(("ten_cu.xlsx", data, XLSX)).run()
     assert at.error and "Q. Ô Môn cũ" in at.error[0].value
-    mapping = at.selectbox(key="map_unit_0")
+    mapping = at.selectbox(key=f"map_unit_{_id(data)}_0")
     assert mapping.options[1].startswith("Quận Ô Môn")  # the closest unit is offered first
     mapping.set_value("917")
-    at.button(key="remember_mappings").click().run()
+    at.button(key=f"remember_mappings_{_id(data)}").click().run()
     assert not at.exception
     assert not at.error
-    assert "store" in [button.key for button in at.button]  # now it can be stored
+    assert f"store_{_id(data)}" in [button.key for button in at.button]  # now it can be stored
     assert "Q. Ô Môn cũ" not in _texts(at)
 
 
 def test_upload_asks_before_replacing_stored_values(
     fresh_sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("WAREHOUSE_DB", str(fresh_sample_db))
     data = _xlsx_bytes(
         [
             ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
             [1, "Quận Ô Môn", "Tỷ lệ hộ nghèo", 2012, "9,6"],  # stored: 9,52
         ]
     )
-    at = _open("views/upload.py")
-    at.text_input(key="loaded_by").input("VP Quận ủy Ô Môn")
+    at = _upload_page(fresh_sample_db, monkeypatch, who="VP Quận ủy Ô Môn")
     at.file_uploader(key="upload").set_value(("sua.xlsx", data, XLSX)).run()
     assert any("9,52 → 9,6" in warning.value for warning in at.warning)
-    assert at.button(key="store").disabled
-    at.checkbox(key="confirm_replace").check().run()
-    assert not at.button(key="store").disabled
+    assert at.button(key=f"store_{_id(data)}").disabled
+    _confirm(at).check().run()
+    assert not at.button(key=f"store_{_id(data)}").disabled

@@ -1,5 +1,5 @@
-"""The staff member's path end to end in a real browser: upload a report, store it,
-see it on the overview."""
+"""The staff member's path end to end in a real browser: upload reports (one or several
+at once), store them, see them on the overview."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_upload_a_sample_report_then_see_it_on_the_overview(page: Page, app_url:
     expect(dropzone).to_be_attached(timeout=30_000)
     dropzone.set_input_files(str(workbook))
 
-    store = page.get_by_role("button", name=re.compile("Lưu vào kho"))
+    store = page.get_by_role("button", name=re.compile(r"^Lưu .* vào kho$"))
     expect(store).to_be_visible(timeout=30_000)
     store.click()
     success = page.locator(f'{LIVE} [data-testid="stAlertContentSuccess"]')
@@ -74,7 +74,7 @@ def test_upload_with_a_unit_to_match_then_store_and_roll_back(
     expect(page.locator('[data-stale="true"]')).to_have_count(0)  # the rerun is over
     page.get_by_role("button", name="Ghi nhớ và kiểm tra lại").click()
 
-    store = page.get_by_role("button", name=re.compile("Lưu vào kho"))
+    store = page.get_by_role("button", name="Lưu ho_ngheo_quan.xlsx vào kho")
     expect(store).to_be_visible(timeout=30_000)
     store.click()
     success = page.locator(f'{LIVE} [data-testid="stAlertContentSuccess"]')
@@ -92,3 +92,47 @@ def test_upload_with_a_unit_to_match_then_store_and_roll_back(
     expect(page.locator(f'{LIVE} [data-testid="stAlertContentSuccess"]')).to_contain_text(
         f"{batch.group(1)}", timeout=30_000
     )
+
+
+def test_upload_two_files_at_once_and_store_both(page: Page, app_url: str, tmp_path: Path) -> None:
+    """Both files chosen in one go: a summary row each, one button stores both, each as
+    its own batch."""
+    header = ["STT", "Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"]
+    admitted = write_xlsx(
+        tmp_path / "ket_nap_2019.xlsx",
+        [
+            header,
+            [1, "Quận Ô Môn", "Số đảng viên kết nạp mới", 2019, "112"],
+            [2, "Quận Bình Thủy", "Số đảng viên kết nạp mới", 2019, "97"],
+        ],
+    )
+    disciplined = write_xlsx(
+        tmp_path / "ky_luat_2019.xlsx",
+        [header, [1, "Quận Ô Môn", "Số đảng viên bị kỷ luật", 2019, "4"]],
+    )
+    page.goto(f"{app_url}/upload")
+    who = page.get_by_label("Người lưu")
+    expect(who).to_be_visible(timeout=30_000)
+    who.fill("Ủy ban Kiểm tra")
+    who.press("Enter")
+    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    expect(dropzone).to_be_attached(timeout=30_000)
+    dropzone.set_input_files([str(admitted), str(disciplined)])
+
+    store_all = page.get_by_role("button", name="Lưu mọi tệp không có lỗi vào kho (2 tệp)")
+    expect(store_all).to_be_enabled(timeout=30_000)
+    summary = page.locator(f'{LIVE} [data-testid="stDataFrame"]').first
+    expect(summary).to_be_visible()
+    expect(page.locator('[data-stale="true"]')).to_have_count(0)
+    store_all.click()
+
+    success = page.locator(f'{LIVE} [data-testid="stAlertContentSuccess"]')
+    expect(success).to_contain_text("ket_nap_2019.xlsx", timeout=30_000)
+    expect(success).to_contain_text("ky_luat_2019.xlsx")
+    batches = re.findall(r"đợt nạp (\d+), người lưu Ủy ban Kiểm tra", success.inner_text())
+    assert len(set(batches)) == 2  # one batch per file
+
+    page.goto(f"{app_url}/?unit=917&year=2019")
+    metrics = page.locator(f'{LIVE} [data-testid="stMetric"]')
+    expect(metrics.filter(has_text="Số đảng viên kết nạp mới").first).to_be_visible(timeout=30_000)
+    expect(metrics.filter(has_text="Số đảng viên bị kỷ luật").first).to_be_visible()
