@@ -4,7 +4,12 @@ Two layouts are recognised (see README, "Report layouts"):
 
 - long: one row per value, with columns Đơn vị, Chỉ tiêu, Năm (or Từ ngày/Đến
   ngày), Giá trị and optional Kế hoạch, Ghi chú, Nguồn, Loại số liệu;
-- wide: one row per unit, one column per period (2006, 2007, "6 tháng đầu năm 2025").
+- wide: one row per unit, one column per period (2006, 2007, "6 tháng đầu năm 2025"),
+  indicator or unit; or one column per period and role, where a period ("Năm 2014",
+  merged or repeated over its group) stands over columns that name the role of the
+  figure in an indicator family: Dự toán, Thực hiện, So sánh (%). The period may
+  instead be in the title ("… NĂM 2014"), and the family is said by the title line,
+  a header cell above the roles, or the user.
 
 A table of one unit (no Đơn vị column) has one row per indicator instead; the unit
 then comes from the user (``--unit``).
@@ -17,11 +22,13 @@ catalogue; :mod:`etl.resolve` does that.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from etl.periods import Period, parse_period
-from etl.reader import Grid
+from etl.reader import Grid, MergedRange
 from etl.text import clean, fold, is_blank
 
 HEADER_SCAN_ROWS = 30
@@ -52,6 +59,63 @@ ROLE_HEADERS: dict[str, frozenset[str]] = {
     "measure": frozenset({"don vi tinh", "dvt"}),
     "row_number": frozenset({"stt", "tt", "so tt"}),
 }
+# Sub-headers naming the role of a figure within an indicator family (see
+# etl.lookup.Family): the plan or estimate, the actual, and the ratio of the two.
+FAMILY_ROLE_HEADERS: dict[str, frozenset[str]] = {
+    "plan": frozenset(
+        {
+            "du toan",
+            "du toan giao",
+            "du toan duoc giao",
+            "du toan nam",
+            "dt",
+            "ke hoach",
+            "ke hoach giao",
+            "ke hoach von",
+            "kh",
+            "kh giao",
+            "von giao",
+            "von duoc giao",
+        }
+    ),
+    "actual": frozenset(
+        {
+            "thuc hien",
+            "th",
+            "uoc thuc hien",
+            "uoc th",
+            "giai ngan",
+            "da giai ngan",
+            "von da giai ngan",
+            "thuc thu",
+        }
+    ),
+    "ratio": frozenset(
+        {
+            "so sanh",
+            "so sanh th/dt",
+            "so sanh th/kh",
+            "ty le",
+            "ty le th/dt",
+            "ty le th/kh",
+            "ty le giai ngan",
+            "% so du toan",
+            "% so ke hoach",
+            "% so kh",
+            "% so dt",
+            "th/dt",
+            "th/kh",
+            "% th/dt",
+            "% th/kh",
+            "% kh",
+            "% dt",
+        }
+    ),
+}
+_FAMILY_ROLE = {word: role for role, words in FAMILY_ROLE_HEADERS.items() for word in words}
+# Words a long table also reads (Thực hiện = value, Kế hoạch = target): without periods
+# above them, such columns alone keep meaning what they meant.
+_PLAIN_ROLE_WORDS = frozenset(_FAMILY_ROLE) & frozenset().union(*ROLE_HEADERS.values())
 META_KEYS = {
     "chi tieu": "indicator",
     "don vi tinh": "measure",
@@ -81,6 +145,8 @@ _NUMBERING = re.compile(r"\(?([a-z]|\d{1,2}|[ivx]{1,4})\)?(\s*=\s*[\d()*/+\-x ]+
 _ROMAN = re.compile(r"[IVX]{1,5}")
 _BLANK = frozenset({"", None})
 _META_LINE = re.compile(r"^\s*([^:]{2,20}?)\s*:\s*(.+?)\s*$", re.S)
+_PERIOD_WORDS = frozenset({"nam", "quy", "thang", "nua", "giai", "nhiem", "thoi", "ky", "tu"})
+_DATE_LINE = re.compile(r"\bngay\b")  # "Cần Thơ, ngày 15 tháng 01 năm 2015": not a period
 
 
 def cell_name(row: int, col: int) -> str:
@@ -148,16 +214,23 @@ class Oracle(Protocol):
 
     def is_indicator(self, text: str) -> bool: ...
 
+    def names_family(self, text: str) -> bool: ...
+
 
 @dataclass(frozen=True)
 class Spread:
     """A value column of a wide table, and what its header says: a period, an indicator
-    or a unit (the other two come from the row, the title lines or the user)."""
+    or a unit (the other two come from the row, the title lines or the user), or both a
+    period and an indicator (period_indicator).
+
+    ``role`` (plan, actual, ratio) is set when the header names the indicator by its role
+    in a family (Dự toán, Thực hiện, So sánh); the family itself is said elsewhere."""
 
     col: int
-    kind: str  # period, indicator, unit
+    kind: str  # period, indicator, unit, period_indicator
     header: Cell
     period: Period | None = None
+    role: str | None = None
 
 
 @dataclass
@@ -182,6 +255,11 @@ class SheetTable:
         return self.spreads[0].kind if self.spreads else None
 
     @property
+    def by_family_role(self) -> bool:
+        """The value columns name the role of their figure (Dự toán, Thực hiện, So sánh)."""
+        return bool(self.spreads) and self.spreads[0].role is not None
+
+    @property
     def key_role(self) -> str:
         """The column that names each row: the unit, or the indicator in a one-unit table
         and in a table with units as columns."""
@@ -190,13 +268,26 @@ class SheetTable:
         return "indicator"
 
 
-def find_table(grid: Grid, oracle: Oracle | None = None) -> SheetTable | None:
-    """The table of a sheet, or None when no header row is found."""
+def find_table(
+    grid: Grid, oracle: Oracle | None = None, merged: Sequence[MergedRange] | None = None
+) -> SheetTable | None:
+    """The table of a sheet, or None when no header row is found.
+
+    ``merged`` are the sheet's merged ranges where the reader knows them (python-calamine's
+    ``merged_cell_ranges``); without them a merged header is filled across to the next
+    filled cell.
+    """
     top_row = _find_header_row(grid.rows)
     if top_row is None:
         return None
-    header, header_row = _header_line(grid.rows, top_row)
-    columns, spreads = _map_columns(header, header_row, oracle)
+    meta = _read_meta(grid.rows[:top_row], oracle)
+    by_role = _family_role_header(grid.rows, top_row, meta, oracle, merged)
+    if by_role is not None:
+        columns, spreads, header_row = by_role
+        _read_family_title(grid.rows[:header_row], meta, spreads, oracle)
+    else:
+        header, header_row = _header_line(grid.rows, top_row)
+        columns, spreads = _map_columns(header, header_row, oracle)
     if "unit" not in columns and "indicator" not in columns:
         return None
     layout = "long" if "value" in columns else "wide"
@@ -208,7 +299,7 @@ def find_table(grid: Grid, oracle: Oracle | None = None) -> SheetTable | None:
         header_row=header_row,
         columns=columns,
         spreads=spreads,
-        meta=_read_meta(grid.rows[:top_row], oracle),
+        meta=meta,
     )
     _read_records(grid.rows, table, oracle)
     return table
@@ -230,20 +321,174 @@ def _header_line(rows: list[list[Any]], top_row: int) -> tuple[list[Any], int]:
     """
     top = rows[top_row]
     below = rows[top_row + 1] if top_row + 1 < len(rows) else []
-    names = ROLE_HEADERS["unit"] | ROLE_HEADERS["indicator"]
-    keys = [col for col, value in enumerate(top) if _header_key(value) in names]
-    filled = [col for col, value in enumerate(below) if not is_blank(value)]
-    is_sub_header = (
-        bool(filled)
-        and all(is_blank(_at(below, col)) for col in keys)
-        and not _is_numbering_row(below)
-        and all(isinstance(below[col], str) or parse_period(below[col]) for col in filled)
-    )
-    if not is_sub_header:
+    if not _is_sub_header(below, _key_columns(top)):
         return top, top_row
     width = max(len(top), len(below))
     line = [_at(below, c) if not is_blank(_at(below, c)) else _at(top, c) for c in range(width)]
     return line, top_row + 1
+
+
+def _key_columns(top: list[Any]) -> list[int]:
+    names = ROLE_HEADERS["unit"] | ROLE_HEADERS["indicator"]
+    return [col for col, value in enumerate(top) if _header_key(value) in names]
+
+
+def _is_sub_header(row: list[Any], key_columns: list[int]) -> bool:
+    """A header row under the first: texts (or periods), nothing under Đơn vị/Chỉ tiêu."""
+    filled = [col for col, value in enumerate(row) if not is_blank(value)]
+    return (
+        bool(filled)
+        and all(is_blank(_at(row, col)) for col in key_columns)
+        and not _is_numbering_row(row)
+        and all(isinstance(row[col], str) or parse_period(row[col]) for col in filled)
+    )
+
+
+def _family_role_header(
+    rows: list[list[Any]],
+    top_row: int,
+    meta: dict[str, Cell],
+    oracle: Oracle | None,
+    merged: Sequence[MergedRange] | None,
+) -> tuple[dict[str, int], list[Spread], int] | None:
+    """Known columns, value columns and last header row of a header whose value columns
+    name the role of their figure (Dự toán, Thực hiện, So sánh), under a period over each
+    group ("Năm 2014" merged or repeated) or under no period at all (it is in the title).
+    None when the header is not one."""
+    keys = _key_columns(rows[top_row])
+    bottom_row = top_row
+    while bottom_row < top_row + 2 and bottom_row + 1 < len(rows):
+        if not _is_sub_header(rows[bottom_row + 1], keys):
+            break
+        bottom_row += 1
+    if top_row > 0 and _is_period_row_above(rows[top_row - 1], keys):
+        top_row -= 1  # the years stand in the row above "Đơn vị"
+    header = rows[top_row : bottom_row + 1]
+    roles = {
+        col: _FAMILY_ROLE[key]
+        for col, value in enumerate(header[-1])
+        if (key := _header_key(value)) in _FAMILY_ROLE
+    }
+    if not roles:
+        return None
+    columns = _other_columns(header, set(roles))
+    if columns is None or "unit" not in columns:
+        return None
+    above = _filled_across(rows, top_row, bottom_row, merged)
+    periods = {col: _period_above(above, col) for col in roles}
+    if any(periods.values()) and not all(periods.values()):
+        return None
+    if not any(periods.values()):
+        words = {_header_key(header[-1][col]) for col in roles}
+        if len(set(roles.values())) < 2 or words <= _PLAIN_ROLE_WORDS:
+            return None  # "Kế hoạch | Thực hiện" alone: a long table's target and value
+        said = meta.get("indicator")
+        if said is not None and oracle is not None and not oracle.names_family(said.value):
+            return None
+    kind = "period_indicator" if any(periods.values()) else "indicator"
+    spreads = [
+        Spread(col, kind, Cell(header[-1][col], bottom_row, col), periods[col], role)
+        for col, role in sorted(roles.items())
+    ]
+    return columns, spreads, bottom_row
+
+
+def _is_period_row_above(row: list[Any], key_columns: list[int]) -> bool:
+    """A row over the header naming periods ("Năm 2014" merged over its group), with
+    nothing over or left of the Đơn vị column (where a title line would stand)."""
+    filled = [col for col, value in enumerate(row) if not is_blank(value)]
+    return (
+        bool(filled and key_columns)
+        and min(filled) > max(key_columns)
+        and any(parse_period(row[col]) for col in filled)
+    )
+
+
+def _other_columns(header: list[list[Any]], role_cols: set[int]) -> dict[str, int] | None:
+    """The known columns beside the role columns (each named by its lowest header cell);
+    None when one of them says the table is another layout (Chỉ tiêu, Năm, Giá trị…)."""
+    columns: dict[str, int] = {}
+    for col in range(max(len(row) for row in header)):
+        texts = [_at(row, col) for row in header if not is_blank(_at(row, col))]
+        if col in role_cols or not texts:
+            continue
+        key = _header_key(texts[-1])
+        role = next((r for r, names in ROLE_HEADERS.items() if key in names), None)
+        if role in ("indicator", "value", "period", "period_from", "period_to", "target"):
+            return None
+        if role is not None:
+            columns.setdefault(role, col)
+    return columns
+
+
+def _filled_across(
+    rows: list[list[Any]], top_row: int, bottom_row: int, merged: Sequence[MergedRange] | None
+) -> list[list[Any]]:
+    """The header rows above the last, each merged cell's text in every column it spans:
+    by the merged ranges where a row has any, else up to the next filled cell (a merged
+    cell reads as text in its first column only, blank in the others)."""
+    width = max(len(row) for row in rows[top_row : bottom_row + 1])
+    out = []
+    for row_index in range(top_row, bottom_row):
+        row = [_at(rows[row_index], col) for col in range(width)]
+        spans = [(r0, c0, c1) for (r0, c0), (r1, c1) in merged or () if r0 <= row_index <= r1]
+        for r0, c0, c1 in spans:
+            row[c0 : c1 + 1] = [_at(rows[r0], c0)] * len(row[c0 : c1 + 1])
+        last = None
+        for col, value in enumerate(row):
+            if not is_blank(value):
+                last = value
+            elif last is not None and not spans:
+                row[col] = last
+        out.append(row)
+    return out
+
+
+def _period_above(above: list[list[Any]], col: int) -> Period | None:
+    """The period written over a column, nearest first."""
+    for row in reversed(above):
+        if not is_blank(row[col]):
+            period = parse_period(row[col])
+            if period is not None:
+                return period
+    return None
+
+
+def _read_family_title(
+    rows: list[list[Any]], meta: dict[str, Cell], spreads: list[Spread], oracle: Oracle | None
+) -> None:
+    """What a table by family roles takes from the lines above its roles when no
+    "Chỉ tiêu:"/"Kỳ báo cáo:" line says it: the first text naming an indicator family
+    ("THU NGÂN SÁCH NHÀ NƯỚC") and, when no period heads the columns, the first period
+    ending a title line ("KẾT QUẢ THU NGÂN SÁCH NĂM 2014")."""
+    need_period = "period" not in meta and spreads[0].period is None
+    for row_index, row in enumerate(rows):
+        for col, value in enumerate(row):
+            if not isinstance(value, str) or is_blank(value):
+                continue
+            if "indicator" not in meta and oracle is not None and oracle.names_family(value):
+                meta["indicator"] = Cell(clean(value), row_index, col)
+            period = _trailing_period(value) if need_period else None
+            if period is not None:
+                meta["period"] = Cell(period, row_index, col)
+                need_period = False
+
+
+def _trailing_period(text: str) -> str | None:
+    """The period a title line ends with, from a word that starts one: "Năm 2014",
+    "BÁO CÁO … 6 THÁNG ĐẦU NĂM 2025". A date line ("ngày 15 tháng 01 năm 2015") has none."""
+    words = clean(text).strip("()[]. ").split(" ")
+    folded = [fold(word) for word in words]
+    if _DATE_LINE.search(" ".join(folded)):
+        return None
+    for start in range(max(0, len(words) - 8), len(words)):
+        opens = folded[start] in _PERIOD_WORDS or (
+            folded[start].isdigit() and folded[start + 1 : start + 2] == ["thang"]
+        )
+        tail = " ".join(words[start:])
+        if (opens or start == 0) and parse_period(tail) is not None:
+            return tail
+    return None
 
 
 def _header_key(value: Any) -> str:
@@ -301,25 +546,9 @@ def _read_meta(title_rows: list[list[Any]], oracle: Oracle | None) -> dict[str, 
     return meta
 
 
-class _KeyMemo:
-    """A yes/no question about a row's key, answered once per distinct key."""
-
-    def __init__(self, question: Any) -> None:
-        self.question = question
-        self.answers: dict[Any, bool] = {}
-
-    def __call__(self, value: Any) -> bool:
-        answer = self.answers.get(value)
-        if answer is None:
-            answer = self.answers[value] = bool(self.question(value))
-        return answer
-
-
-def _is_footnote(row: list[Any], is_footnote_text: _KeyMemo) -> bool:
-    for value in row:
-        if value != "" and value is not None:  # the first filled cell says it
-            return is_footnote_text(value)
-    return False
+def _first_filled(row: list[Any]) -> Any:
+    """The first cell of a row that is not empty (the row has one)."""
+    return next(value for value in row if value != "" and value is not None)
 
 
 def _is_numbering_row(row: list[Any]) -> bool:
@@ -349,33 +578,51 @@ def _read_records(rows: list[list[Any]], table: SheetTable, oracle: Oracle | Non
     first_data_row = table.header_row + 1
     data: list[int] = []
     totals: list[int] = []
-    is_total = _KeyMemo(lambda value: table.key_role == "unit" and fold(value) in TOTAL_ROW_NAMES)
-    is_footnote = _KeyMemo(
-        lambda value: type(value) is str and fold(value).startswith(FOOTNOTE_PREFIXES)
-    )
+    kinds: dict[Any, str] = {}  # key value → "data", "blank" or "total", judged once
+
+    def kind_of(value: Any) -> str:
+        if is_blank(value):
+            return "blank"
+        if table.key_role == "unit" and fold(value) in TOTAL_ROW_NAMES:
+            return "total"
+        return "data"
+
+    footnotes: dict[Any, bool] = {}  # a row's first filled cell → does it start a footnote
     stt_col = table.columns.get("row_number")
     for row_index in range(first_data_row, len(rows)):
         row = rows[row_index]
         if _BLANK.issuperset(row):
             continue
-        if _is_footnote(row, is_footnote):
+        first = row[0]
+        if first == "" or first is None:
+            first = _first_filled(row)
+        footnote = footnotes.get(first)
+        if footnote is None:
+            footnote = footnotes[first] = type(first) is str and fold(first).startswith(
+                FOOTNOTE_PREFIXES
+            )
+        if footnote:
             break
         table.last_row = row_index
         if row_index <= first_data_row + 1 and _is_numbering_row(row):
             continue
         key_value = row[key_col] if key_col < len(row) else None
-        if is_blank(key_value):
+        kind = kinds.get(key_value)
+        if kind is None:
+            kind = kinds[key_value] = kind_of(key_value)
+        if kind == "blank":
             if any(not is_blank(_at(row, col)) for col in value_cols):
                 table.rows_without_unit.append(Cell(key_value, row_index, key_col))
             continue
-        if is_total(key_value):
+        if kind == "total":
             table.total_rows.append(Cell(key_value, row_index, key_col))
             totals.append(row_index)
             continue
-        stt = _at(row, stt_col)
-        if type(stt) is str and _is_group_row(stt, key_value, oracle):
-            table.group_rows.append(Cell(key_value, row_index, key_col))
-            continue
+        if stt_col is not None:
+            stt = _at(row, stt_col)
+            if type(stt) is str and _is_group_row(stt, key_value, oracle):
+                table.group_rows.append(Cell(key_value, row_index, key_col))
+                continue
         data.append(row_index)
     table.cells = _cells(rows, data, table)
     table.total_cells = _cells(rows, totals, table)
@@ -396,10 +643,14 @@ def _at(row: list[Any], col: int | None) -> Any:
 def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
     """The value cells of the given rows: one per row (long) or per non-blank spread cell."""
     need = 1 + max([*table.columns.values(), *(spread.col for spread in table.spreads)])
-    padded = [rows[r] if len(rows[r]) >= need else _pad(rows[r], need) for r in data]
+    padded = list(map(rows.__getitem__, data))
+    if padded and min(map(len, padded)) < need:
+        padded = [row if len(row) >= need else _pad(row, need) for row in padded]
     if table.layout == "long":
         value_col = table.columns["value"]
-        picks = [(i, value_col) for i, row in enumerate(padded) if _filled(row[value_col])]
+        values = list(map(itemgetter(value_col), padded))
+        filled = [i for i, value in enumerate(values) if type(value) is float or _filled(value)]
+        picks = list(zip(filled, [value_col] * len(filled), strict=True))
     else:
         picks = [
             (i, spread.col)
@@ -410,14 +661,19 @@ def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
     line = [i for i, _ in picks]
     value_rows = [data[i] for i in line]
     value_cols = [col for _, col in picks]
+    lines = padded if len(line) == len(padded) else list(map(padded.__getitem__, line))
 
     def by_role(role: str) -> Column | None:
         col = table.columns.get(role)
         if col is None:
             return None
-        return Column([padded[i][col] for i in line], value_rows, col)
+        return Column(list(map(itemgetter(col), lines)), value_rows, col)
 
-    cells = Cells(value=Column([padded[i][c] for i, c in picks], value_rows, value_cols))
+    if table.layout == "long":
+        raw_values = list(map(itemgetter(table.columns["value"]), lines))
+    else:
+        raw_values = [padded[i][c] for i, c in picks]
+    cells = Cells(value=Column(raw_values, value_rows, value_cols))
     for role in ("unit", "indicator", "period", "period_from", "period_to", "target", "status"):
         setattr(cells, role, by_role(role))
     spread_kind = table.spread_kind
@@ -426,15 +682,21 @@ def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
         header_column = Column(
             [headers[c].header.value for c in value_cols], table.header_row, value_cols
         )
-        if spread_kind == "period":
+        if spread_kind in ("period", "period_indicator"):
             periods = [headers[c].period for c in value_cols]
             cells.period_parsed = [p for p in periods if p is not None]
             cells.period = Column([p.label_vi for p in cells.period_parsed], value_rows, value_cols)
-        else:
-            setattr(cells, spread_kind, header_column)
+        if spread_kind != "period":
+            role = "indicator" if spread_kind == "period_indicator" else spread_kind
+            setattr(cells, role, header_column)
     note_col, source_col = table.columns.get("note"), table.columns.get("source")
     if note_col is not None or source_col is not None:
-        cells.note = [_note(padded[i], note_col, source_col) for i in line]
+        nothing = [None] * len(lines)
+        notes = list(map(itemgetter(note_col), lines)) if note_col is not None else nothing
+        sources = list(map(itemgetter(source_col), lines)) if source_col is not None else nothing
+        pairs = list(zip(notes, sources, strict=True))  # few distinct pairs: judge each once
+        judged = {pair: _note(*pair) for pair in dict.fromkeys(pairs)}
+        cells.note = list(map(judged.__getitem__, pairs))
     return cells
 
 
@@ -450,9 +712,10 @@ def _filled(value: Any) -> bool:
     return not is_blank(value)
 
 
-def _note(row: list[Any], note_col: int | None, source_col: int | None) -> str | None:
-    note = None if note_col is None or is_blank(row[note_col]) else clean(row[note_col])
-    source = None if source_col is None or is_blank(row[source_col]) else clean(row[source_col])
+def _note(note_raw: Any, source_raw: Any) -> str | None:
+    """A cell's note and source as one text, None when both are blank."""
+    note = None if is_blank(note_raw) else clean(note_raw)
+    source = None if is_blank(source_raw) else clean(source_raw)
     if note and source:
         return f"{note} — Nguồn: {source}"
     return note or source

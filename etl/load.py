@@ -26,6 +26,7 @@ from etl.lookup import Catalogue
 from etl.messages import register
 from etl.reader import DEFAULT_MAX_FILE_BYTES, SheetProgress, read_workbook
 from etl.resolve import Defaults, Resolver, rows_frame
+from etl.text import vn_number
 from etl.warehouse import fetch_value, open_warehouse
 
 register(
@@ -166,7 +167,9 @@ def _load(
     for grid in grids:
         table = None
         if grid.visible:
-            table = find_table(replace(grid, rows=unicode_rows(grid.rows)), catalogue)
+            table = find_table(
+                replace(grid, rows=unicode_rows(grid.rows)), catalogue, merged=grid.merged
+            )
         if table is None:
             skipped.append(grid.sheet)
             continue
@@ -343,7 +346,7 @@ def _changes_against_current(con: duckdb.DuckDBPyConnection, result: LoadResult)
 
 
 def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}".replace(".", ",")
+    return "—" if value is None else vn_number(value)
 
 
 def _store(

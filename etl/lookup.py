@@ -34,6 +34,7 @@ _UNIT_PREFIXES = sorted(
     reverse=True,
 )
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)\s*$")
+_NOT_WORD = re.compile(r"[^\w%]+")
 
 
 def strip_unit_prefix(folded: str) -> str:
@@ -69,6 +70,24 @@ class IndicatorEntry:
     min_value: float | None
     max_value: float | None
     unit_aggregation: str
+    numerator_code: str | None = None
+    denominator_code: str | None = None
+    ratio_scale: float | None = None
+
+
+@dataclass(frozen=True)
+class Family:
+    """A ratio to plan and its two parts, as report columns name them: the estimate or
+    plan (Dự toán, Kế hoạch), the actual (Thực hiện, Giải ngân) and the ratio (So sánh)."""
+
+    ratio: str
+    actual: str  # the ratio's numerator
+    plan: str  # its denominator
+    scale: float  # ratio = scale × actual / plan
+
+    def code(self, role: str) -> str:
+        """The indicator a column of the given role (plan, actual, ratio) holds."""
+        return {"plan": self.plan, "actual": self.actual, "ratio": self.ratio}[role]
 
 
 class Catalogue:
@@ -94,6 +113,17 @@ class Catalogue:
         for indicator in indicators:
             for name in (indicator.code, indicator.name_vi, indicator.name_en):
                 self._indicator_names[_indicator_key(name)] = indicator.code
+        self.families = _families(self.indicators)
+        self._family_of_member = {
+            code: family
+            for family in self.families.values()
+            for code in (family.ratio, family.actual, family.plan)
+        }
+        self._family_stems = {
+            stem: family
+            for family in self.families.values()
+            for stem in _family_stems(family, self.indicators)
+        }
 
     def remember(self, office_names: dict[str, str]) -> None:
         """Names an office uses (folded name → unit code): they win over the catalogue's."""
@@ -113,7 +143,7 @@ class Catalogue:
         }
         indicator_rows = con.execute(
             "SELECT indicator_code, name_vi, name_en, measure_vi, kind, min_value, max_value, "
-            "unit_aggregation FROM indicator"
+            "unit_aggregation, numerator_code, denominator_code, ratio_scale FROM indicator"
         ).fetchall()
         indicators = [IndicatorEntry(*row) for row in indicator_rows]
         return cls(units, indicators, aliases)
@@ -156,6 +186,20 @@ class Catalogue:
             self._indicator_memo[name] = self._indicator_names.get(_indicator_key(name))
         return self._indicator_memo[name]
 
+    def family_of(self, text: str) -> Family | None:
+        """The family a text names: one of its three indicators (name or code), or words
+        common to its parts ("Thu ngân sách nhà nước", "Giải ngân vốn đầu tư công").
+        None when it names none, or more than one."""
+        code = self.find_indicator(text)
+        if code is not None:
+            return self._family_of_member.get(code)
+        words = f" {_words(text)} "
+        found = {f.ratio: f for stem, f in self._family_stems.items() if f" {stem} " in words}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def names_family(self, text: str) -> bool:
+        return self.family_of(text) is not None
+
     def closest_indicators(self, name: str, count: int = 3) -> list[str]:
         matches = difflib.get_close_matches(
             _indicator_key(name), list(self._indicator_names), n=count, cutoff=0.5
@@ -165,3 +209,31 @@ class Catalogue:
 
 def _indicator_key(name: str) -> str:
     return _PARENTHESIS.sub("", fold(name)).strip(" :")
+
+
+def _words(text: str) -> str:
+    """Folded text with punctuation turned into spaces: "THU NGÂN SÁCH:" → "thu ngan sach"."""
+    return _NOT_WORD.sub(" ", fold(text)).strip()
+
+
+def _families(indicators: dict[str, IndicatorEntry]) -> dict[str, Family]:
+    """Every ratio to plan whose numerator and denominator are in the catalogue."""
+    families = {}
+    for entry in indicators.values():
+        actual, plan = entry.numerator_code, entry.denominator_code
+        if entry.kind == "ratio_to_plan" and actual in indicators and plan in indicators:
+            families[entry.code] = Family(entry.code, actual, plan, entry.ratio_scale or 100.0)
+    return families
+
+
+def _family_stems(family: Family, indicators: dict[str, IndicatorEntry]) -> list[str]:
+    """Words that name a family in a title: the longest run of words its two parts' names
+    share ("Dự toán thu ngân sách", "Thu ngân sách thực hiện" → "thu ngan sach"), and the
+    ratio's name without "Tỷ lệ"."""
+    actual = _words(indicators[family.actual].name_vi).split()
+    plan = _words(indicators[family.plan].name_vi).split()
+    match = difflib.SequenceMatcher(None, actual, plan, autojunk=False).find_longest_match()
+    stems = [_words(indicators[family.ratio].name_vi).removeprefix("ty le ")]
+    if match.size >= 2:
+        stems.append(" ".join(actual[match.a : match.a + match.size]))
+    return stems

@@ -82,6 +82,10 @@ DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 DEFAULT_MAX_CELLS = 5_000_000
 
+MergedRange = tuple[tuple[int, int], tuple[int, int]]
+"""A merged range as python-calamine gives it: (first row, first col), (last row, last col),
+0-based, both ends included."""
+
 SheetProgress = Callable[[str, int, int], None]
 """Called as ``progress(sheet, index, count)`` before each sheet is read (index from 0)."""
 
@@ -192,6 +196,8 @@ register(
 class Grid:
     """One sheet's cells: ``rows[r][c]`` is the value of the cell at row r+1, column c+1.
 
+    ``merged`` are the sheet's merged ranges (.xlsx and .xls; none for .ods and text).
+
     ``errors[(r, c)]`` is what stands in a cell that reads as empty in ``rows``: an error
     value such as ``"#DIV/0!"``, or ``"=" + formula`` for a formula never calculated.
     """
@@ -200,6 +206,7 @@ class Grid:
     rows: list[list[Any]]
     visible: bool
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: tuple[MergedRange, ...] = ()
 
 
 def read_workbook(
@@ -339,7 +346,8 @@ def _read_sheet(
     errors = scan.errors if scan else {}
     _widen(rows, errors)
     visible = meta.visible == calamine.SheetVisibleEnum.Visible
-    return Grid(sheet=meta.name, rows=rows, visible=visible, errors=errors)
+    merged = tuple(sheet.merged_cell_ranges or ())
+    return Grid(sheet=meta.name, rows=rows, visible=visible, errors=errors, merged=merged)
 
 
 class _CellBudget:

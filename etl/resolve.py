@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from etl.errors import Problem
 from etl.layout import Cell, Cells, Column, SheetTable, cell_name
-from etl.lookup import Catalogue, IndicatorEntry
+from etl.lookup import Catalogue, Family, IndicatorEntry
 from etl.messages import register
 from etl.periods import Period, parse_date, parse_period, period_from_dates
-from etl.text import clean, fold, is_blank
+from etl.text import clean, fold, is_blank, vn_number
 from etl.values import ValueParseError, parse_value
 
 KEY = ["unit_code", "indicator_code", "period_start", "period_end"]
@@ -110,6 +111,27 @@ register(
             "Which indicator this table holds is not said. Add a line “Chỉ tiêu: <name>” above "
             "the table, or choose the indicator when loading (--indicator CODE).",
         ),
+        "indicator_family_missing": (
+            "Các cột Dự toán / Thực hiện / So sánh không ghi là của chỉ tiêu nào. Thêm dòng "
+            "“Chỉ tiêu: <tên chỉ tiêu>” phía trên bảng, hoặc chọn chỉ tiêu khi tải lên "
+            "(--indicator MÃ), một trong: {families}.",
+            "Which indicator the Dự toán / Thực hiện / So sánh columns belong to is not said. "
+            "Add a line “Chỉ tiêu: <name>” above the table, or choose the indicator when "
+            "loading (--indicator CODE), one of: {families}.",
+        ),
+        "indicator_not_in_family": (
+            "Chỉ tiêu “{value}” không có dự toán và thực hiện, nên không đọc được các cột Dự "
+            "toán / Thực hiện / So sánh. Ghi hoặc chọn một chỉ tiêu có các cột đó: {families}.",
+            "Indicator “{value}” has no estimate and actual, so the Dự toán / Thực hiện / So "
+            "sánh columns cannot be read. Write or choose an indicator that has them: "
+            "{families}.",
+        ),
+        "ratio_mismatch": (
+            "Tỷ lệ ghi {ratio}, nhưng thực hiện {actual} (ô {actual_cell}) / dự toán {plan} "
+            "(ô {plan_cell}) × {scale} = {computed}. Kiểm tra lại ba số liệu này.",
+            "The ratio says {ratio}, but actual {actual} (cell {actual_cell}) / plan {plan} "
+            "(cell {plan_cell}) × {scale} = {computed}. Check these three figures.",
+        ),
         "period_unknown": (
             "Không hiểu kỳ báo cáo “{value}”. Ghi theo mẫu “2012”, “Quý III/2012”, “6 tháng "
             "đầu năm 2025”, “Tháng 5/2025” hoặc “2020-2025”.",
@@ -196,6 +218,7 @@ class _RecordError(Exception):
 
 
 _MISSING: Any = object()
+_FORMULA_STARTS = ("=", "+", "@")  # a name starting so is never a unit
 _MISSING_VALUE = _RecordError(None, "missing_value")
 
 
@@ -269,6 +292,8 @@ class Resolver:
         frame = self._resolve_cells(table, table.cells)
         self.result.frames.append(frame)
         self._check_totals(table, frame)
+        if table.by_family_role:
+            self._check_ratios(table, frame)
 
     def add_cell_errors(self, table: SheetTable, errors: dict[tuple[int, int], str]) -> None:
         """Excel error values and formulas never calculated, inside the table: the reader
@@ -326,6 +351,8 @@ class Resolver:
     def _column_indicators(
         self, table: SheetTable, cells: Cells, failures: dict[int, _RecordError]
     ) -> list[str | None]:
+        if table.by_family_role:
+            return self._family_role_indicators(table, cells, failures)
         header = Cell(None, table.header_row, table.columns.get("unit", 0))
         column = self._source(
             table,
@@ -338,6 +365,36 @@ class Resolver:
         if not isinstance(column, Column):
             return column
         return self._apply(column, self._indicators, failures)
+
+    def _family_role_indicators(
+        self, table: SheetTable, cells: Cells, failures: dict[int, _RecordError]
+    ) -> list[str | None]:
+        """The indicator of each cell of a table by family roles: the role its column
+        header names (Dự toán, Thực hiện, So sánh) in the family the sheet or user says."""
+        family = self._family(table)
+        if isinstance(family, _RecordError):
+            for i in range(len(cells)):
+                failures.setdefault(i, family)
+            return [None] * len(cells)
+        by_col = {spread.col: family.code(spread.role or "") for spread in table.spreads}
+        cols = cells.value.cols
+        if isinstance(cols, int):
+            return [by_col[cols]] * len(cells)
+        return [by_col[col] for col in cols]
+
+    def _family(self, table: SheetTable) -> Family | _RecordError:
+        """The family a title line names, else the one of the indicator the user chose."""
+        families = ", ".join(sorted(self.catalogue.families))
+        said = table.meta.get("indicator")
+        where = said or table.spreads[0].header
+        text = str(said.value) if said is not None else self.defaults.indicator
+        if not text:
+            return _RecordError(where, "indicator_family_missing", families=families)
+        found = self.catalogue.family_of(text)
+        if found is None:
+            value = clean(text)
+            return _RecordError(where, "indicator_not_in_family", value=value, families=families)
+        return found
 
     def _source(
         self,
@@ -403,26 +460,52 @@ class Resolver:
         )
         if not isinstance(column, Column):
             return column
+        timeless = {raw: self._timeless_unit(raw) for raw in dict.fromkeys(column.raw)}
+        if None not in timeless.values():  # the usual case: no name depends on the period
+            return list(map(timeless.__getitem__, column.raw))
+        # one lookup per distinct (name, period); periods are shared objects, keyed by id
+        keys = list(zip(column.raw, map(id, periods), strict=True))
+        by_id = {id(period): period for period in periods}
+        found = {key: self._unit(key[0], by_id[key[1]]) for key in dict.fromkeys(keys)}
+        if not any(isinstance(result, _RecordError) for result in found.values()):
+            return cast(list[str | None], list(map(found.__getitem__, keys)))
         out: list[str | None] = []
-        for i, raw in enumerate(column.raw):
-            period = periods[i]
-            if period is None:
-                out.append(None)
-                continue
-            key = (raw, period.start, period.end)
-            found = self._units.get(key, _MISSING)
-            if found is _MISSING:
-                try:
-                    found = self._find_unit(raw, period)
-                except _RecordError as err:
-                    found = err
-                self._units[key] = found
-            if isinstance(found, _RecordError):
-                failures.setdefault(i, _RecordError(column.cell(i), found.key, **found.params))
+        for i, key in enumerate(keys):
+            result = found[key]
+            if isinstance(result, _RecordError):
+                failures.setdefault(i, _RecordError(column.cell(i), result.key, **result.params))
                 out.append(None)
             else:
-                out.append(found)
+                out.append(result)
         return out
+
+    def _timeless_unit(self, raw: Any) -> str | None:
+        """The one unit a name means whatever the period (the unit has always existed),
+        else None: the name is then looked up period by period."""
+        if type(raw) is not str:
+            return None
+        name = clean(raw)
+        if name.startswith(_FORMULA_STARTS):
+            return None
+        candidates = self.catalogue.find_units(name)
+        if len(candidates) != 1:
+            return None
+        entry = self.catalogue.units[next(iter(candidates))]
+        return entry.code if entry.valid_from is None and entry.valid_to is None else None
+
+    def _unit(self, raw: Any, period: Period | None) -> str | _RecordError | None:
+        """The unit code a name stands for in a period (cached), or why there is none."""
+        if period is None:
+            return None
+        key = (raw, period.start, period.end)
+        found = self._units.get(key, _MISSING)
+        if found is _MISSING:
+            try:
+                found = self._find_unit(raw, period)
+            except _RecordError as err:
+                found = err
+            self._units[key] = found
+        return cast(str | _RecordError, found)
 
     def _check_ranges(
         self,
@@ -432,11 +515,29 @@ class Resolver:
         failures: dict[int, _RecordError],
     ) -> None:
         entries = self.catalogue.indicators
-        for i, (parsed, code) in enumerate(zip(values, indicators, strict=True)):
-            if parsed is None or parsed is _MISSING or code is None:
-                continue
+        numbers = np.fromiter(
+            (math.nan if parsed is None else parsed[0] for parsed in values),
+            dtype=float,
+            count=len(values),
+        )
+        codes, distinct = pd.factorize(pd.Series(indicators, dtype=object), use_na_sentinel=True)
+        doubtful = np.zeros(len(values), dtype=bool)
+        for index, code in enumerate(distinct):
+            entry = entries[code]
+            low, high = entry.min_value, entry.max_value
+            here = codes == index
+            if low is not None:
+                doubtful |= here & (numbers < low)
+            if high is not None:
+                doubtful |= here & (numbers > high)
+            if entry.kind == "count":
+                doubtful |= here & ((numbers < 0) | (numbers != np.floor(numbers)))
+        doubtful &= ~np.isnan(numbers)  # no value: nothing to check
+        for i in np.flatnonzero(doubtful).tolist():
+            code = indicators[i]
+            assert code is not None and values[i] is not None
             try:
-                _check_value(entries[code], parsed[0])
+                _check_value(entries[code], values[i][0])
             except _RecordError as err:
                 failures.setdefault(i, _RecordError(cells.value.cell(i), err.key, **err.params))
 
@@ -468,21 +569,26 @@ class Resolver:
         return out
 
     def _apply(self, column: Column, memo: _Memo, failures: dict[int, _RecordError]) -> list[Any]:
+        """``memo`` of every raw value, each distinct one resolved once; a cell whose value
+        fails gets None and its failure."""
+        raws = column.raw
+        try:
+            distinct = dict.fromkeys(raws)
+        except TypeError:  # something unhashable: one at a time
+            distinct = None
+        if distinct is not None:
+            found = {raw: memo(raw) for raw in distinct}
+            if not any(isinstance(result, _RecordError) for result in found.values()):
+                return list(map(found.__getitem__, raws))  # the usual case, at C speed
         out: list[Any] = []
-        seen = memo.seen
-        for i, raw in enumerate(column.raw):
-            try:
-                found = seen.get(raw, _MISSING)
-            except TypeError:  # unhashable
-                found = _MISSING
-            if found is _MISSING:
-                found = memo(raw)
-            if isinstance(found, _RecordError):
-                cell = found.cell if found.cell is not None else column.cell(i)
-                failures.setdefault(i, _RecordError(cell, found.key, **found.params))
+        for i, raw in enumerate(raws):
+            result = memo(raw)
+            if isinstance(result, _RecordError):
+                cell = result.cell if result.cell is not None else column.cell(i)
+                failures.setdefault(i, _RecordError(cell, result.key, **result.params))
                 out.append(None)
             else:
-                out.append(found)
+                out.append(result)
         return out
 
     # -- resolving one distinct raw value ------------------------------------------------
@@ -500,7 +606,9 @@ class Resolver:
             raise _RecordError(None, "period_unknown", value=clean(raw))
         return period
 
-    def _parse_status(self, raw: Any) -> str:
+    def _parse_status(self, raw: Any) -> str | None:
+        if is_blank(raw):
+            return None  # an empty "Loại số liệu" cell: a reported figure
         status = STATUS_WORDS.get(fold(raw))
         if status is None:
             raise _RecordError(None, "status_unknown", value=clean(raw))
@@ -508,7 +616,7 @@ class Resolver:
 
     def _find_unit(self, raw: Any, period: Period) -> str:
         name = clean(raw)
-        if name.startswith(("=", "+", "@")):
+        if name.startswith(_FORMULA_STARTS):
             raise _RecordError(None, "unit_looks_like_formula", value=name)
         code, candidates = self.catalogue.unit_for_period(name, period.start, period.end)
         if code is not None:
@@ -582,36 +690,75 @@ class Resolver:
     ) -> pd.DataFrame:
         unit_names = {code: entry.name_vi for code, entry in self.catalogue.units.items()}
         indicator_names = {c: e.name_vi for c, e in self.catalogue.indicators.items()}
-        kept_periods = [periods[i] for i in keep]
-        rows = cells.value.rows
-        cols = cells.value.cols
-        letters = {c: cell_name(0, c)[:-1] for c in set(cols)} if isinstance(cols, list) else {}
+
+        def kept(column: list[Any]) -> list[Any]:
+            return column if len(keep) == len(column) else [column[i] for i in keep]
+
+        kept_units, kept_indicators = kept(units), kept(indicators)
+        kept_periods, kept_values = kept(periods), kept(values)
+        kept_statuses = kept(statuses)
+        distinct_periods = {id(p): p for p in kept_periods}  # equal periods may be two objects
+
+        def period_part(attribute: str) -> list[Any]:
+            by_id = {key: getattr(p, attribute) for key, p in distinct_periods.items()}
+            return list(map(by_id.__getitem__, map(id, kept_periods)))
+
+        rows, cols = cells.value.rows, cells.value.cols
+        assert isinstance(rows, list)
+        kept_rows = kept(rows)
+        if isinstance(cols, list):
+            letters = {c: cell_name(0, c)[:-1] for c in set(cols)}
+            kept_letters = list(map(letters.__getitem__, kept(cols)))
+        else:
+            kept_letters = [cell_name(0, cols)[:-1]] * len(keep)
+        preliminary_periods = period_part("is_preliminary")
         return pd.DataFrame(
             {
-                "unit_code": [units[i] for i in keep],
-                "unit_name": [unit_names[units[i]] for i in keep],
-                "indicator_code": [indicators[i] for i in keep],
-                "indicator_name": [indicator_names[indicators[i]] for i in keep],
-                "period_start": [p.start for p in kept_periods],
-                "period_end": [p.end for p in kept_periods],
-                "period_type": [p.period_type for p in kept_periods],
-                "period_label": [p.label_vi for p in kept_periods],
-                "value": [values[i][0] for i in keep],
-                "qualifier": [values[i][1] for i in keep],
-                "target": [targets[i] for i in keep],
-                "note": [cells.note[i] for i in keep] if cells.note else [None] * len(keep),
-                "is_illustrative": [statuses[i] == "illustrative" for i in keep],
+                "unit_code": kept_units,
+                "unit_name": list(map(unit_names.__getitem__, kept_units)),
+                "indicator_code": kept_indicators,
+                "indicator_name": list(map(indicator_names.__getitem__, kept_indicators)),
+                "period_start": period_part("start"),
+                "period_end": period_part("end"),
+                "period_type": period_part("period_type"),
+                "period_label": period_part("label_vi"),
+                "value": [value for value, _ in kept_values],
+                "qualifier": [qualifier for _, qualifier in kept_values],
+                "target": kept(targets),
+                "note": kept(cells.note) if cells.note else [None] * len(keep),
+                "is_illustrative": [status == "illustrative" for status in kept_statuses],
                 "is_preliminary": [
-                    statuses[i] == "preliminary" or periods[i].is_preliminary for i in keep
+                    status == "preliminary" or preliminary
+                    for status, preliminary in zip(kept_statuses, preliminary_periods, strict=True)
                 ],
                 "source_sheet": [table.sheet] * len(keep),
                 "source_cell": [
-                    f"{letters[cols[i]]}{rows[i] + 1}"  # type: ignore[index]
-                    for i in keep
+                    f"{letter}{row + 1}"
+                    for letter, row in zip(kept_letters, kept_rows, strict=True)
                 ],
             },
             columns=ROW_COLUMNS,
         )
+
+    def _check_ratios(self, table: SheetTable, frame: pd.DataFrame) -> None:
+        """Warn where a ratio column disagrees with its actual and plan columns."""
+        family = self._family(table)
+        if isinstance(family, _RecordError) or frame.empty:
+            return
+        for row in _ratio_mismatches(frame, family).itertuples(index=False):
+            self.problem(
+                table.sheet,
+                str(row.ratio_cell),
+                "ratio_mismatch",
+                "warning",
+                ratio=_vn_number(float(row.ratio)),
+                actual=_vn_number(float(row.actual)),
+                plan=_vn_number(float(row.plan)),
+                actual_cell=row.actual_cell,
+                plan_cell=row.plan_cell,
+                scale=_vn_number(family.scale),
+                computed=_vn_number(float(row.computed)),
+            )
 
     def _check_totals(self, table: SheetTable, frame: pd.DataFrame) -> None:
         """Warn where a total row differs from the sum of the rows of its column."""
@@ -640,6 +787,26 @@ class Resolver:
                     total=_num(parsed[0]),
                     parts=_num(float(parts)),
                 )
+
+
+RATIO_TOLERANCE = 0.5  # points: what rounding a ratio shown with no or one decimal explains
+
+
+def _ratio_mismatches(frame: pd.DataFrame, family: Family) -> pd.DataFrame:
+    """The ratio rows of a family that differ from scale × actual / plan of the same unit and
+    period by more than rounding, with the parts and the computed ratio."""
+    on = ["unit_code", "period_start", "period_end"]
+    picked = [*on, "value", "source_cell"]
+    parts = [
+        frame.loc[frame["indicator_code"] == family.code(role), picked].rename(
+            columns={"value": role, "source_cell": f"{role}_cell"}
+        )
+        for role in ("ratio", "actual", "plan")
+    ]
+    joined = parts[0].merge(parts[1], on=on).merge(parts[2], on=on)
+    joined = joined[joined["plan"] != 0]
+    joined["computed"] = family.scale * joined["actual"] / joined["plan"]
+    return joined[(joined["ratio"] - joined["computed"]).abs() > RATIO_TOLERANCE]
 
 
 def _parse_raw_number(raw: Any) -> tuple[float, str | None] | None:
@@ -686,7 +853,12 @@ def _fmt(day: date | None) -> str:
 
 
 def _num(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return vn_number(value)
+
+
+def _vn_number(value: float) -> str:
+    """107.6923 → "107,69": two decimals at most."""
+    return vn_number(value, 2)
 
 
 def _bound(value: float | None) -> str:

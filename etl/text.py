@@ -64,3 +64,10 @@ _BLANK_CHARS = " \t\r\n\v\f\u00a0\u2007\u2009\u202f\u200b\ufeff"
 def is_blank(value: object) -> bool:
     """None, or text of nothing but (odd) spaces."""
     return value is None or (isinstance(value, str) and not value.strip(_BLANK_CHARS))
+
+
+def vn_number(value: float, decimals: int = 6) -> str:
+    """A number for a message, the Vietnamese way: 1350000.0 → "1.350.000",
+    0.0468 → "0,0468", at most ``decimals`` decimals."""
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")

@@ -823,7 +823,7 @@ case(
         Obs("927", "poor_households", Y(2013), 1812),
         Obs("927", "poor_households", Y(2014), 1448),
     ],
-    warnings=[Problem("total_mismatch", SHEET, "D5", "2988")],
+    warnings=[Problem("total_mismatch", SHEET, "D5", "2.988")],
 )
 case(
     "layout-group-rows.xlsx",
