@@ -249,6 +249,9 @@ class SheetTable:
     total_cells: Cells | None = None
     group_rows: list[Cell] = field(default_factory=list)
     rows_without_unit: list[Cell] = field(default_factory=list)
+    # header cells read as nothing the table holds, with how many filled cells stand
+    # under them: their figures are not stored, and the user is told
+    ignored_columns: list[tuple[Cell, int]] = field(default_factory=list)
 
     @property
     def spread_kind(self) -> str | None:
@@ -282,12 +285,14 @@ def find_table(
         return None
     meta = _read_meta(grid.rows[:top_row], oracle)
     by_role = _family_role_header(grid.rows, top_row, meta, oracle, merged)
+    unread: list[Cell] = []
     if by_role is not None:
         columns, spreads, header_row = by_role
         _read_family_title(grid.rows[:header_row], meta, spreads, oracle)
     else:
         header, header_row = _header_line(grid.rows, top_row)
         columns, spreads = _map_columns(header, header_row, oracle)
+        unread = _unread_header_cells(header, header_row, columns, spreads)
     if "unit" not in columns and "indicator" not in columns:
         return None
     layout = "long" if "value" in columns else "wide"
@@ -302,7 +307,26 @@ def find_table(
         meta=meta,
     )
     _read_records(grid.rows, table, oracle)
+    for cell in unread:
+        filled = sum(
+            not is_blank(_at(row, cell.col))
+            for row in grid.rows[header_row + 1 : table.last_row + 1]
+        )
+        if filled:
+            table.ignored_columns.append((cell, filled))
     return table
+
+
+def _unread_header_cells(
+    header: list[Any], header_row: int, columns: dict[str, int], spreads: list[Spread]
+) -> list[Cell]:
+    """Header cells neither a known column nor one of the table's value columns."""
+    used = {*columns.values(), *(spread.col for spread in spreads)}
+    return [
+        Cell(value, header_row, col)
+        for col, value in enumerate(header)
+        if col not in used and not is_blank(value)
+    ]
 
 
 def _find_header_row(rows: list[list[Any]]) -> int | None:

@@ -85,6 +85,15 @@ register(
             "by another program and never opened in Excel). Open it in Excel, save it and "
             "upload it again.",
         ),
+        "column_not_understood": (
+            "Không hiểu cột “{value}” (không phải kỳ, chỉ tiêu hay đơn vị nào đã biết) nên "
+            "{count} ô dưới tiêu đề này không được lưu. Nếu đó là số liệu, sửa tiêu đề cột "
+            "(ví dụ “Năm 2025”, “Tháng 5/2025”, tên chỉ tiêu) rồi tải lên lại.",
+            "Column “{value}” is not understood (not a known period, indicator or unit), so "
+            "the {count} cells under it are not stored. If they are figures, correct the "
+            "column heading (e.g. “Năm 2025”, “Tháng 5/2025”, an indicator name) and upload "
+            "again.",
+        ),
         "group_row_skipped": (
             "Dòng nhóm “{value}” (đánh số I, II…) không phải một đơn vị nên không được lưu.",
             "The group row “{value}” (numbered I, II…) is not a unit and is not stored.",
@@ -286,6 +295,15 @@ class Resolver:
         for group in table.group_rows:
             self.problem(
                 table.sheet, group, "group_row_skipped", "warning", value=clean(group.value)
+            )
+        for header, filled in table.ignored_columns:
+            self.problem(
+                table.sheet,
+                header,
+                "column_not_understood",
+                "warning",
+                value=clean(header.value),
+                count=filled,
             )
         if table.cells is None:
             return

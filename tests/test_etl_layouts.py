@@ -144,6 +144,30 @@ def test_total_row_that_does_not_add_up_is_a_warning(
     assert len(query(empty_db, STORED)) == 6
 
 
+def test_a_column_not_understood_is_a_warning_naming_it(
+    empty_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value column whose heading is no period: its figures are not stored, and said so."""
+    rows: list[list[Any]] = [
+        ["Chỉ tiêu: Số hộ nghèo"],
+        ["STT", "Đơn vị", "2013", "Kỳ lạ 2014", "Ghi chú thêm"],
+        [1, "Quận Ô Môn", 2071, 1540, ""],
+        [2, "Quận Bình Thủy", 900, 700, ""],
+    ]
+    path = write_xlsx(tmp_path / "odd.xlsx", rows)
+    assert load(empty_db, path) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "Không hiểu cột" in line]
+    assert warnings == [
+        f"{path}:Báo cáo!D2: Không hiểu cột “Kỳ lạ 2014” (không phải kỳ, chỉ tiêu hay đơn vị "
+        "nào đã biết) nên 2 ô dưới tiêu đề này không được lưu. Nếu đó là số liệu, sửa tiêu đề "
+        "cột (ví dụ “Năm 2025”, “Tháng 5/2025”, tên chỉ tiêu) rồi tải lên lại."
+    ]  # the empty "Ghi chú thêm" column is not worth a word
+    assert query(empty_db, STORED) == [
+        ("917", "poor_households", 2013, 2071.0),
+        ("918", "poor_households", 2013, 900.0),
+    ]
+
+
 def test_legacy_tcvn3_text_is_read_as_unicode(empty_db: Path, tmp_path: Path) -> None:
     """An old report typed with .VnTime fonts: headers, names and title in TCVN3."""
     rows: list[list[Any]] = [
