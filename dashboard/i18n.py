@@ -281,8 +281,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layout_wide_unit": ("mỗi cột một đơn vị", "one column per unit"),
     "layout_wide_period_indicator": (
         "mỗi nhóm cột một kỳ, mỗi cột trong nhóm một chỉ tiêu (dự toán, thực hiện, so sánh)",
-        "one group of columns per period, one column per indicator in it (estimate, actual, "
-        "ratio)",
+        "one group of columns per period, one column per indicator in it (estimate, actual, ratio)",
     ),
     "role_unit": ("đơn vị", "unit"),
     "role_indicator": ("chỉ tiêu", "indicator"),

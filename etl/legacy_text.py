@@ -310,6 +310,16 @@ def to_unicode(text: str, font_name: str | None = None) -> str:
     return _CONVERTERS[encoding][1](nfc) if encoding else nfc
 
 
+def to_unicode_as(text: str, encoding: str) -> str:
+    """``text`` as Unicode NFC, converted from ``encoding`` ("tcvn3", "tcvn3_upper", "vni",
+    as its cell's font says) unless it holds a letter that encoding never writes; then
+    as :func:`to_unicode` decides from the text alone."""
+    nfc = unicodedata.normalize("NFC", text)
+    if encoding in _CONVERTERS and _can_be(nfc, encoding):
+        return _CONVERTERS[encoding][1](nfc)
+    return to_unicode(nfc)
+
+
 def unicode_rows(rows: list[list[object]]) -> list[list[object]]:
     """A sheet's rows with every legacy-encoded text cell converted to Unicode.
 

@@ -26,6 +26,10 @@ abort the process, no exception):
   For .xls the extent is calamine's, checked before ``to_python``; calamine has then
   already allocated the sheet's grid, at most 65,536 × 256 cells (about 0.5 GB): a gap.
 
+What only the cells' formats say (:mod:`etl.cell_formats`, .xlsx/.xlsm/.xls) is applied to
+the values: a number shown as a percent (0.125 as 12.5 %) is read as that percent, 12.5;
+text in a TCVN3 or VNI font (.VnTime, VNI-Times) is converted to Unicode.
+
 Error cells. calamine turns an error value (``#DIV/0!``) and a formula without a cached
 value into an empty cell, and python-calamine 0.9.1 exposes no error type, no formulas
 and no cell types (``iter_rows`` gives the same empty strings). So the same stream
@@ -38,8 +42,8 @@ records them in ``Grid.errors``:
   the cell (``cell_error_unreadable``);
 - .ods: cells LibreOffice marks ``calcext:value-type="error"`` give their shown text
   (``#DIV/0!`` or ``Err:502``); a formula without a value gives ``"=" + formula``;
-- .xls: nothing. calamine reads BIFF error cells as empty and offers no way to tell them
-  apart; re-saving as .xlsx is the remedy. A gap, documented here on purpose.
+- .xls: :mod:`etl.cell_formats` reads the file with xlrd first (which also refuses a
+  damaged .xls on which calamine would allocate without bound) and gives its error cells;
 - .csv/.txt hold no formulas; a cell that reads "#DIV/0!" stays that text.
 
 At most ``MAX_ERRORS_PER_SHEET`` error cells are recorded per sheet. Grids are widened so
@@ -56,8 +60,10 @@ from typing import Any
 
 import python_calamine as calamine
 
+from etl.cell_formats import SheetFormats, read_cell_formats
 from etl.csv_reader import read_text_rows
 from etl.errors import ReadError, short_reason
+from etl.legacy_text import to_unicode_as
 from etl.messages import register
 from etl.sheet_scan import MAX_ERRORS_PER_SHEET, SheetScan, scan_members
 from etl.zip_guard import MAX_COMPRESSION_RATIO, drain, inflate, is_zip, zip_members
@@ -268,11 +274,17 @@ def _read_text(path: Path, limits: _Limits, report: SheetProgress) -> Grid:
 
 
 def _read_spreadsheet(path: Path, limits: _Limits, report: SheetProgress) -> list[Grid]:
-    scans = _prescan(path, limits) if is_zip(path) else {}
+    zipped = is_zip(path)
+    scans = _prescan(path, limits) if zipped else {}
+    # Before calamine: for an .xls, xlrd reads the file first and refuses a damaged one
+    # on which calamine would allocate without bound and abort the process. (An .xlsx
+    # that is no zip is most often password-protected: calamine says so.)
+    xls = path.suffix.lower() == ".xls"
+    formats = read_cell_formats(path) if zipped or xls else {}
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         with workbook:
-            return _read_sheets(workbook, scans, limits, report)
+            return _read_sheets(workbook, scans, formats, limits, report)
     except ReadError:
         raise
     except calamine.PasswordError as exc:
@@ -319,6 +331,7 @@ def _a1(row: int, col: int) -> str:
 def _read_sheets(
     workbook: calamine.CalamineWorkbook,
     scans: dict[str, SheetScan],
+    formats: dict[str, SheetFormats],
     limits: _Limits,
     report: SheetProgress,
 ) -> list[Grid]:
@@ -327,7 +340,8 @@ def _read_sheets(
     budget = _CellBudget(limits.cells)
     for index, meta in enumerate(metas):
         report(meta.name, index, len(metas))
-        grids.append(_read_sheet(workbook, meta, scans.get(meta.name), budget))
+        scan, cell_formats = scans.get(meta.name), formats.get(meta.name)
+        grids.append(_read_sheet(workbook, meta, scan, cell_formats, budget))
     return grids
 
 
@@ -335,6 +349,7 @@ def _read_sheet(
     workbook: calamine.CalamineWorkbook,
     meta: calamine.SheetMetadata,
     scan: SheetScan | None,
+    cell_formats: SheetFormats | None,
     budget: _CellBudget,
 ) -> Grid:
     if meta.typ != calamine.SheetTypeEnum.WorkSheet:
@@ -344,10 +359,28 @@ def _read_sheet(
     budget.spend(meta.name, end[0] + 1 if end else 0, end[1] + 1 if end else 0)
     rows = sheet.to_python(skip_empty_area=False)
     errors = scan.errors if scan else {}
+    if cell_formats:
+        _apply_formats(rows, cell_formats)
+        errors = {**cell_formats.errors, **errors}
     _widen(rows, errors)
     visible = meta.visible == calamine.SheetVisibleEnum.Visible
     merged = tuple(sheet.merged_cell_ranges or ())
     return Grid(sheet=meta.name, rows=rows, visible=visible, errors=errors, merged=merged)
+
+
+def _apply_formats(rows: list[list[Any]], formats: SheetFormats) -> None:
+    """What the cells' formats say, applied to their values: a number shown as a percent
+    (0.125 as 12.5 %) becomes that percent (12.5); text in a legacy font becomes Unicode."""
+    for row, col in formats.percent:
+        if row < len(rows) and col < len(rows[row]):
+            value = rows[row][col]
+            if type(value) in (float, int):
+                rows[row][col] = round(value * 100, 10)  # 0.0468 * 100 is 4.680000000000001
+    for (row, col), encoding in formats.legacy.items():
+        if row < len(rows) and col < len(rows[row]):
+            value = rows[row][col]
+            if type(value) is str:
+                rows[row][col] = to_unicode_as(value, encoding)
 
 
 class _CellBudget:

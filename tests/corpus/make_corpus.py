@@ -1069,7 +1069,6 @@ case(
         Obs("927", "poverty_rate", Y(2014), 12.5),
         Obs("927", "poverty_rate", Y(2015), 5.17),
     ],
-    gap="a cell formatted as percent is not scaled to percent yet",
 )
 NBSP = "\u00a0"
 case(
@@ -1361,7 +1360,6 @@ case(
         Obs("917", "poor_households", Y(2013), 2071),
         Obs("923", "poor_households", Y(2013), 1180),
     ],
-    gap="TCVN3 text is not yet detected from the cell font (.VnTime)",
 )
 case(
     "legacy-vni.xlsx",
@@ -1493,7 +1491,6 @@ case(
         Problem("value_excel_error", SHEET, "C4", "#REF!"),
         Problem("value_excel_error", SHEET, "D4", "#N/A"),
     ],
-    gap="error cells in .xls are read as empty cells (calamine), so the file loads without them",
 )
 case(
     "bad-ods-error-cells.ods",
