@@ -8,9 +8,11 @@ as history and comes back if the new batch is rolled back.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -133,11 +135,32 @@ def load_file(
     label = display_name or str(file_path)
     con = open_warehouse(db_path)
     try:
-        return _load(
-            con, file_path, label, options, dry_run, progress or (lambda _: None), sheet_progress
-        )
+        with _no_cycle_collection():
+            return _load(
+                con,
+                file_path,
+                label,
+                options,
+                dry_run,
+                progress or (lambda _: None),
+                sheet_progress,
+            )
     finally:
         con.close()
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a file loads: a million cells are a million
+    objects, which it would walk again and again as the load builds its lists (about
+    0.2 s of 3 s for a million cells). The load makes no cycles worth collecting early."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _load(

@@ -328,35 +328,36 @@ def _cells_extent(part: bytes, cell_tag: bytes) -> tuple[int, int] | None:
     )
     if not plain.all():
         return None
-    window = data[refs[:, None] + np.arange(_REF)].astype(np.int64)
+    window = data[refs[:, None] + np.arange(_REF)]  # the reference and what follows it
     is_letter = (window >= ord("A")) & (window <= ord("Z"))
     letters = np.argmin(is_letter, axis=1)  # 0 also when all are letters
-    lines = np.arange(len(refs))[:, None]
-    digits = window[lines, letters[:, None] + np.arange(_REF - 3)]
-    is_digit = (digits >= ord("0")) & (digits <= ord("9"))
-    count = np.argmin(is_digit, axis=1)
-    well_formed = (
-        (letters >= 1)
-        & (letters <= 3)
-        & (count >= 1)
-        & (count <= 7)
-        & (digits[:, 0] != ord("0"))
-        & (digits[lines[:, 0], count] == _QUOTE)
-    )
-    if not well_formed.all():
+    if ((letters < 1) | (letters > 3)).any():
         return None
     closes = np.flatnonzero(data[: len(part)] == _GT)
     ends = closes[np.minimum(np.searchsorted(closes, refs), len(closes) - 1)]
     content = data[ends - 1] != _SLASH
-    if not content.any():
-        return 0, 0
-    rows = np.zeros(len(refs), dtype=np.int64)
-    for k in range(7):
-        rows = np.where(k < count, rows * 10 + digits[:, k] - ord("0"), rows)
-    cols = np.zeros(len(refs), dtype=np.int64)
-    for k in range(3):
-        cols = np.where(k < letters, cols * 26 + window[:, k] - ord("A") + 1, cols)
-    return int(rows[content].max()), int(cols[content].max())
+    last_row = last_col = 0
+    for length in (1, 2, 3):  # cells of one-, two- and three-letter columns
+        chosen = letters == length
+        if not chosen.any():
+            continue
+        group = window[chosen]
+        digits = group[:, length : length + 8]
+        is_digit = (digits >= ord("0")) & (digits <= ord("9"))
+        count = np.argmin(is_digit, axis=1)  # 0 also when all 8 are digits
+        ends_well = digits[np.arange(len(group)), count] == _QUOTE
+        if not ((count >= 1) & (count <= 7) & (digits[:, 0] != ord("0")) & ends_well).all():
+            return None
+        filled = content[chosen]
+        if not filled.any():
+            continue
+        count = count[filled]
+        longest = int(count.max())  # the largest rows are among the longest numbers
+        numbers = digits[filled][count == longest, :longest].astype(np.int64) - ord("0")
+        last_row = max(last_row, int((numbers @ 10 ** np.arange(longest - 1, -1, -1)).max()))
+        names = group[filled, :length].astype(np.int64) - ord("A") + 1
+        last_col = max(last_col, int((names @ 26 ** np.arange(length - 1, -1, -1)).max()))
+    return last_row, last_col
 
 
 def _xml_events(chunks: Iterator[bytes]) -> Iterator[tuple[str, ET.Element]]:

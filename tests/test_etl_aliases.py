@@ -11,6 +11,7 @@ import pytest
 from etl.aliases import list_aliases, remember_unit_alias
 from etl.cli import main
 from etl.errors import EtlError
+from etl.warehouse import SCHEMA_VERSION
 from tests.test_etl_load import query
 from tests.workbooks import WIDE_POVERTY, write_xlsx
 
@@ -57,8 +58,34 @@ def test_a_version_1_warehouse_is_upgraded_keeping_its_data(
     before = con.execute("SELECT count(*) FROM v_observation").fetchall()
     con.close()
     assert main(["batches", "--db", str(fresh_sample_db)]) == 1  # reading does not upgrade
-    assert "cũ hơn 2" in capsys.readouterr().err
+    assert f"cấu trúc 1, cũ hơn {SCHEMA_VERSION}" in capsys.readouterr().err
     assert main(["init", "--db", str(fresh_sample_db)]) == 0
-    assert query(fresh_sample_db, "SELECT value FROM meta WHERE key = 'schema_version'") == [("2",)]
+    assert query(fresh_sample_db, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(SCHEMA_VERSION),)
+    ]
     assert query(fresh_sample_db, "SELECT count(*) FROM unit_alias") == [(0,)]
     assert query(fresh_sample_db, "SELECT count(*) FROM v_observation") == before
+
+
+PRIMARY_KEYS = (
+    "SELECT constraint_text FROM duckdb_constraints() "
+    "WHERE table_name = 'observation' AND constraint_type = 'PRIMARY KEY'"
+)
+
+
+def test_a_version_2_warehouse_loses_the_observation_key_keeping_its_data(
+    fresh_sample_db: Path,
+) -> None:
+    con = duckdb.connect(str(fresh_sample_db))
+    con.execute(
+        "ALTER TABLE observation ADD PRIMARY KEY "
+        "(batch_id, unit_code, indicator_code, period_start, period_end)"
+    )
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    before = con.execute("SELECT * FROM v_observation ORDER BY ALL").fetchall()
+    assert con.execute(PRIMARY_KEYS).fetchall()  # the file is as version 2 made it
+    con.close()
+    assert main(["init", "--db", str(fresh_sample_db)]) == 0
+    assert query(fresh_sample_db, PRIMARY_KEYS) == []
+    assert query(fresh_sample_db, "SELECT * FROM v_observation ORDER BY ALL") == before
+    assert len(before) > 100
