@@ -10,6 +10,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.errors import Problem
 from etl.layout import Cell, Cells, Column, SheetTable, cell_name
@@ -264,6 +265,7 @@ class Resolver:
         self.defaults = defaults
         self.result = Resolved()
         self._seen = pd.DataFrame(columns=[*KEY, "source_sheet", "source_cell"])
+        self._keys_unique = False  # set by _frame: its rows have no key twice
         self._reported: set[tuple[str, str, str]] = set()
         self._values = _Memo(_parse_raw_number)
         self._periods = _Memo(self._parse_period)
@@ -672,6 +674,9 @@ class Resolver:
         """Drop, and report, a second value for the same unit, indicator and period."""
         keys = frame[KEY]
         seen = self._seen
+        if seen.empty and self._keys_unique:  # the usual first table: nothing to compare
+            self._seen = frame[[*KEY, "source_sheet", "source_cell"]]
+            return frame
         duplicated = keys.duplicated(keep="first").to_numpy()
         if not seen.empty:
             earlier = keys.merge(seen[KEY], on=KEY, how="left", indicator=True)["_merge"]
@@ -713,53 +718,66 @@ class Resolver:
         def kept(column: list[Any]) -> list[Any]:
             return column if len(keep) == len(column) else [column[i] for i in keep]
 
-        kept_units, kept_indicators = kept(units), kept(indicators)
-        kept_periods, kept_values = kept(periods), kept(values)
-        kept_statuses = kept(statuses)
-        distinct_periods = {id(p): p for p in kept_periods}  # equal periods may be two objects
+        kept_values, kept_statuses = kept(values), kept(statuses)
+        unit_codes, units_seen = _codes(kept(units))
+        indicator_codes, indicators_seen = _codes(kept(indicators))
+        period_codes, periods_seen = _codes(list(map(id, kept(periods))))
+        by_id = {id(period): period for period in periods}
+        distinct_periods = [by_id[key] for key in periods_seen]
+        unit_at, indicator_at = pa.array(unit_codes), pa.array(indicator_codes)
+        # one number per (unit, indicator, period dates): equal periods may be two objects
+        span_codes, spans = _codes([(p.start, p.end) for p in distinct_periods])
+        keys = (unit_codes * len(indicators_seen) + indicator_codes) * max(
+            len(spans), 1
+        ) + span_codes[period_codes]
+        self._keys_unique = len(np.unique(keys)) == len(keys)
 
-        def period_part(attribute: str) -> list[Any]:
-            by_id = {key: getattr(p, attribute) for key, p in distinct_periods.items()}
-            return list(map(by_id.__getitem__, map(id, kept_periods)))
+        def period_part(attribute: str, kind: pa.DataType) -> pa.Array:
+            parts = [getattr(period, attribute) for period in distinct_periods]
+            return pa.array(parts, kind).take(pa.array(period_codes))
 
         rows, cols = cells.value.rows, cells.value.cols
         assert isinstance(rows, list)
-        kept_rows = kept(rows)
         if isinstance(cols, list):
             letters = {c: cell_name(0, c)[:-1] for c in set(cols)}
-            kept_letters = list(map(letters.__getitem__, kept(cols)))
+            kept_letters = pa.array(list(map(letters.__getitem__, kept(cols))), pa.string())
         else:
-            kept_letters = [cell_name(0, cols)[:-1]] * len(keep)
-        preliminary_periods = period_part("is_preliminary")
-        texts = {  # never empty: built through Arrow, twice as fast as pandas from lists
-            "unit_code": kept_units,
-            "unit_name": list(map(unit_names.__getitem__, kept_units)),
-            "indicator_code": kept_indicators,
-            "indicator_name": list(map(indicator_names.__getitem__, kept_indicators)),
-            "period_type": period_part("period_type"),
-            "period_label": period_part("label_vi"),
-            "source_sheet": [table.sheet] * len(keep),
-            "source_cell": [
-                f"{letter}{row + 1}" for letter, row in zip(kept_letters, kept_rows, strict=True)
-            ],
-        }
-        frame = pa.table({name: pa.array(column, pa.string()) for name, column in texts.items()})
+            kept_letters = pa.array([cell_name(0, cols)[:-1]] * len(keep), pa.string())
+        row_numbers = pa.array(np.asarray(kept(rows), dtype=np.int64) + 1).cast(pa.string())
+        texts = pa.table(  # Arrow from distinct values and codes: far faster than from lists
+            {
+                "unit_code": pa.array(units_seen, pa.string()).take(unit_at),
+                "unit_name": pa.array([unit_names[u] for u in units_seen]).take(unit_at),
+                "indicator_code": pa.array(indicators_seen, pa.string()).take(indicator_at),
+                "indicator_name": pa.array(
+                    [indicator_names[code] for code in indicators_seen], pa.string()
+                ).take(indicator_at),
+                "period_type": period_part("period_type", pa.string()),
+                "period_label": period_part("label_vi", pa.string()),
+                "source_sheet": pa.array([table.sheet] * len(keep), pa.string()),
+                "source_cell": pc.binary_join_element_wise(kept_letters, row_numbers, ""),
+            }
+        )
+        preliminary = period_part("is_preliminary", pa.bool_()).to_numpy(zero_copy_only=False)
+        if set(kept_statuses) <= {"reported"}:  # the usual case: no status column
+            illustrative = np.zeros(len(keep), dtype=bool)
+        else:
+            status_array = np.asarray(kept_statuses, dtype=object)
+            illustrative = status_array == "illustrative"
+            preliminary = preliminary | (status_array == "preliminary")
         others = pd.DataFrame(
             {
-                "period_start": period_part("start"),
-                "period_end": period_part("end"),
+                "period_start": period_part("start", pa.date32()).to_pandas(date_as_object=True),
+                "period_end": period_part("end", pa.date32()).to_pandas(date_as_object=True),
                 "value": [value for value, _ in kept_values],
                 "qualifier": [qualifier for _, qualifier in kept_values],
                 "target": kept(targets),
                 "note": kept(cells.note) if cells.note else [None] * len(keep),
-                "is_illustrative": [status == "illustrative" for status in kept_statuses],
-                "is_preliminary": [
-                    status == "preliminary" or preliminary
-                    for status, preliminary in zip(kept_statuses, preliminary_periods, strict=True)
-                ],
+                "is_illustrative": illustrative,
+                "is_preliminary": preliminary,
             }
         )
-        return pd.concat([frame.to_pandas(), others], axis=1)[ROW_COLUMNS]
+        return pd.concat([texts.to_pandas(), others], axis=1)[ROW_COLUMNS]
 
     def _check_ratios(self, table: SheetTable, frame: pd.DataFrame) -> None:
         """Warn where a ratio column disagrees with its actual and plan columns."""
@@ -871,6 +889,15 @@ def _period_between(start_cell: Cell | None, end_cell: Cell | None, value: Cell)
 
 def _fmt(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "…"
+
+
+def _codes(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each value's position among the distinct values (in order of first appearance),
+    and those values: a column of a few distinct values is then built from them once."""
+    distinct = list(dict.fromkeys(values))
+    index = {value: position for position, value in enumerate(distinct)}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return codes, distinct
 
 
 def _num(value: float) -> str:
