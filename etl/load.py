@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from etl.aliases import office_aliases
 from etl.errors import EtlError, Problem
@@ -224,14 +225,15 @@ def _load(
             Problem(label, "", "", "duplicate_file", {"batch_id": duplicate}, "warning")
         )
         return result
-    changed = _changes_against_current(con, result)
-    _warn_about_jumps(con, result)
+    incoming = pa.Table.from_pandas(result.rows, preserve_index=False)  # DuckDB reads it fastest
+    changed = _changes_against_current(con, result, incoming)
+    _warn_about_jumps(con, result, incoming)
     if changed == 0:
         result.unchanged = True
         result.problems.append(Problem(label, "", "", "nothing_new", {}, "warning"))
         return result
     if not dry_run:
-        result.batch_id = _store(con, result.rows, label, sha, options)
+        result.batch_id = _store(con, incoming, label, sha, options)
     return result
 
 
@@ -284,9 +286,11 @@ JUMP_MIN_HISTORY = 4  # values of the same unit, indicator and period type
 JUMP_SPREADS = 4.0  # how many standard deviations from their mean is a jump
 
 
-def _warn_about_jumps(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+def _warn_about_jumps(
+    con: duckdb.DuckDBPyConnection, result: LoadResult, incoming: pa.Table
+) -> None:
     """Warn where a value lies far outside the unit's own stored history."""
-    con.register("incoming_rows", result.rows)
+    con.register("incoming_rows", incoming)
     try:
         jumps = con.execute(
             """
@@ -322,10 +326,11 @@ def _warn_about_jumps(con: duckdb.DuckDBPyConnection, result: LoadResult) -> Non
         )
 
 
-def _changes_against_current(con: duckdb.DuckDBPyConnection, result: LoadResult) -> int:
+def _changes_against_current(
+    con: duckdb.DuckDBPyConnection, result: LoadResult, incoming: pa.Table
+) -> int:
     """Count rows that differ from the current values; warn for each replaced value."""
-    rows = result.rows
-    con.register("incoming_rows", rows)
+    con.register("incoming_rows", incoming)
     try:
         stored = con.execute(
             """
@@ -365,7 +370,7 @@ def _changes_against_current(con: duckdb.DuckDBPyConnection, result: LoadResult)
                 )
             )
     unchanged = sum(1 for *_, same in stored if same)
-    return len(rows) - unchanged
+    return incoming.num_rows - unchanged
 
 
 def _num(value: float | None) -> str:
@@ -374,7 +379,7 @@ def _num(value: float | None) -> str:
 
 def _store(
     con: duckdb.DuckDBPyConnection,
-    rows: pd.DataFrame,
+    rows: pa.Table,
     label: str,
     sha: str,
     options: LoadOptions,
@@ -391,7 +396,7 @@ def _store(
                     sha,
                     options.loaded_by,
                     datetime.now(),
-                    len(rows),
+                    rows.num_rows,
                     options.source,
                 ],
             )
