@@ -674,6 +674,11 @@ def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
         value_col = table.columns["value"]
         values = list(map(itemgetter(value_col), padded))
         filled = [i for i, value in enumerate(values) if type(value) is float or _filled(value)]
+        if len(filled) == len(padded):  # every row has its value: the columns as they are
+            value_rows = list(data)
+            cells = Cells(value=Column(values, value_rows, [value_col] * len(data)))
+            _add_role_columns(cells, table, padded, value_rows)
+            return cells
         picks = list(zip(filled, [value_col] * len(filled), strict=True))
     else:
         picks = [
@@ -687,19 +692,12 @@ def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
     value_cols = [col for _, col in picks]
     lines = padded if len(line) == len(padded) else list(map(padded.__getitem__, line))
 
-    def by_role(role: str) -> Column | None:
-        col = table.columns.get(role)
-        if col is None:
-            return None
-        return Column(list(map(itemgetter(col), lines)), value_rows, col)
-
     if table.layout == "long":
         raw_values = list(map(itemgetter(table.columns["value"]), lines))
     else:
         raw_values = [padded[i][c] for i, c in picks]
     cells = Cells(value=Column(raw_values, value_rows, value_cols))
-    for role in ("unit", "indicator", "period", "period_from", "period_to", "target", "status"):
-        setattr(cells, role, by_role(role))
+    _add_role_columns(cells, table, lines, value_rows)
     spread_kind = table.spread_kind
     if table.layout == "wide" and spread_kind is not None:
         headers = {spread.col: spread for spread in table.spreads}
@@ -713,15 +711,28 @@ def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
         if spread_kind != "period":
             role = "indicator" if spread_kind == "period_indicator" else spread_kind
             setattr(cells, role, header_column)
+    return cells
+
+
+def _add_role_columns(
+    cells: Cells, table: SheetTable, lines: list[list[Any]], value_rows: list[int]
+) -> None:
+    """The unit, indicator, period… columns and the notes of the value cells' rows."""
+    for role in ("unit", "indicator", "period", "period_from", "period_to", "target", "status"):
+        col = table.columns.get(role)
+        if col is not None:
+            setattr(cells, role, Column(list(map(itemgetter(col), lines)), value_rows, col))
     note_col, source_col = table.columns.get("note"), table.columns.get("source")
     if note_col is not None or source_col is not None:
         nothing = [None] * len(lines)
         notes = list(map(itemgetter(note_col), lines)) if note_col is not None else nothing
         sources = list(map(itemgetter(source_col), lines)) if source_col is not None else nothing
-        pairs = list(zip(notes, sources, strict=True))  # few distinct pairs: judge each once
-        judged = {pair: _note(*pair) for pair in dict.fromkeys(pairs)}
-        cells.note = list(map(judged.__getitem__, pairs))
-    return cells
+        judged = {pair: _note(*pair) for pair in dict.fromkeys(zip(notes, sources, strict=True))}
+        if len(judged) == 1:  # the same note on every row (most often none)
+            cells.note = [next(iter(judged.values()))] * len(lines)
+        else:
+            pairs = zip(notes, sources, strict=True)  # few distinct pairs: judged once each
+            cells.note = list(map(judged.__getitem__, pairs))
 
 
 def _pad(row: list[Any], width: int) -> list[Any]:
