@@ -32,6 +32,7 @@ with st.sidebar:
 pages = [
     st.Page("views/overview.py", title=t("page_overview", lang), default=True),
     st.Page("views/compare.py", title=t("page_compare", lang)),
+    st.Page("views/completeness.py", title=t("page_completeness", lang), url_path="completeness"),
     st.Page("views/before_after.py", title=t("page_before_after", lang)),
     st.Page("views/explore.py", title=t("page_explore", lang)),
     st.Page("views/upload.py", title=t("page_upload", lang)),

@@ -15,6 +15,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_before_after": ("Trước/sau đợt kiểm điểm", "Before/after a review campaign"),
     "page_explore": ("Khám phá", "Explore"),
     "page_upload": ("Tải lên", "Upload"),
+    "page_completeness": ("Tình hình báo cáo", "Completeness"),
     "warehouse_at": ("Kho dữ liệu: `{path}`", "Warehouse: `{path}`"),
     "unknown_param": (
         "Đường dẫn có {name} = “{value}” không có trong dữ liệu; đang hiển thị giá trị mặc định.",
@@ -399,6 +400,99 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Đã hủy đợt nạp {batch}: gỡ {rows} giá trị.",
         "Rolled back batch {batch}: {rows} values removed.",
     ),
+    # completeness
+    "completeness_intro": (
+        "Đơn vị nào chưa báo cáo chỉ tiêu nào trong kỳ: xem trước khi so sánh.",
+        "Which units have not reported which indicators for the period: check before comparing.",
+    ),
+    "scope": ("Phạm vi", "Scope"),
+    "scope_children": ("Đơn vị trực thuộc", "Direct subordinates"),
+    "scope_subtree": ("Mọi cấp bên dưới", "All levels below"),
+    "period_type": ("Loại kỳ", "Period type"),
+    "period_type_year": ("Năm", "Year"),
+    "period_type_half": ("6 tháng", "Half-year"),
+    "period_type_quarter": ("Quý", "Quarter"),
+    "period_type_month": ("Tháng", "Month"),
+    "period_type_term": ("Nhiệm kỳ", "Term"),
+    "period_type_span": ("Kỳ khác", "Other span"),
+    "indicator_group": ("Nhóm chỉ tiêu", "Indicator group"),
+    "all_groups": ("Tất cả các nhóm", "All groups"),
+    "status_reported": ("Đã báo cáo", "Reported"),
+    "status_illustrative": ("Minh họa", "Illustrative"),
+    "status_preliminary": ("Sơ bộ", "Preliminary"),
+    "status_missing": ("Chưa báo cáo", "Missing"),
+    "status_not_applicable": ("Không áp dụng", "Not applicable"),
+    "completeness_no_parents": (
+        "Chưa có đơn vị cấp dưới nào có số liệu để xem tình hình báo cáo.",
+        "No subordinate unit holds figures yet, so there is no reporting to check.",
+    ),
+    "completeness_no_data_below": (
+        "Chưa có đơn vị nào dưới {unit} có số liệu. Chọn phạm vi “Mọi cấp bên dưới” hoặc "
+        "đơn vị khác.",
+        "No unit under {unit} holds figures. Choose “All levels below” or another unit.",
+    ),
+    "completeness_no_indicators": (
+        "Không có chỉ tiêu nào thuộc nhóm này được các đơn vị dưới {unit} báo cáo theo loại "
+        "kỳ đã chọn. Chọn nhóm hoặc loại kỳ khác.",
+        "No indicator of this group is reported by the units under {unit} for this period "
+        "type. Choose another group or period type.",
+    ),
+    "completeness_all": (
+        "**{period}**: cả {n} đơn vị đã báo cáo đủ {k} chỉ tiêu.",
+        "**{period}**: all {n} units reported all {k} indicators.",
+    ),
+    "completeness_summary": (
+        "**{period}**: {complete} trong {n} đơn vị đã báo cáo đủ {k} chỉ tiêu; còn thiếu: "
+        "{missing}.",
+        "**{period}**: {complete} of {n} units reported all {k} indicators; missing: {missing}.",
+    ),
+    "completeness_missing_unit": ("{unit} ({n} thiếu)", "{unit} ({n} missing)"),
+    "completeness_more": ("và {n} đơn vị khác", "and {n} more"),
+    "completeness_not_applicable": (
+        "Không áp dụng cho {n} đơn vị chưa thành lập hoặc đã giải thể, sáp nhập trước cuối "
+        "kỳ: {units}.",
+        "Not applicable to {n} units that did not exist at the end of the period (created "
+        "later, or merged or dissolved before): {units}.",
+    ),
+    "completeness_flagged": (
+        "⚠ Trong các ô đã có số liệu: {illustrative} ô là số liệu minh họa, {preliminary} ô "
+        "là số liệu sơ bộ.",
+        "⚠ Of the cells with figures, {illustrative} are illustrative and {preliminary} "
+        "preliminary.",
+    ),
+    "completeness_expected_note": (
+        "Các chỉ tiêu trong lưới: mọi chỉ tiêu mà ít nhất một đơn vị trong phạm vi từng báo "
+        "cáo theo loại kỳ này. Di chuột lên từng ô để xem giá trị và tệp nguồn.",
+        "The grid lists every indicator that at least one unit in scope has ever reported "
+        "for this period type. Hover over a cell for its value and source file.",
+    ),
+    "completeness_truncated": (
+        "Chỉ hiển thị {n} đơn vị đầu tiên trong {total}. Chọn đơn vị cấp trên hẹp hơn để xem đủ.",
+        "Only the first {n} of {total} units are shown. Choose a narrower parent unit to "
+        "see them all.",
+    ),
+    "completeness_title": (
+        "Tình hình báo cáo — {unit} — {period}",
+        "Reporting — {unit} — {period}",
+    ),
+    "completeness_by_unit": ("Theo đơn vị", "By unit"),
+    "completeness_by_indicator": ("Theo chỉ tiêu", "By indicator"),
+    "completeness_prepared": ("Lập ngày {date}", "Prepared on {date}"),
+    "hover_value": ("Giá trị: {value}", "Value: {value}"),
+    "hover_source": ("Tệp: {file} ({where})", "File: {file} ({where})"),
+    "hover_batch": ("Đợt nạp {batch}, {when}", "Batch {batch}, {when}"),
+    "hover_last": (
+        "Kỳ gần nhất có số liệu: {period} ({file})",
+        "Latest period with a figure: {period} ({file})",
+    ),
+    "hover_never": (
+        "Chưa từng có số liệu loại kỳ này",
+        "Never reported for this period type",
+    ),
+    "hover_existed": ("Đơn vị tồn tại: {window}", "The unit existed: {window}"),
+    "sheet_grid": ("Lưới", "Grid"),
+    "sheet_details": ("Chi tiết", "Details"),
+    "legend": ("Chú giải", "Legend"),
     # table headers
     "col_unit_name": ("Đơn vị", "Unit"),
     "col_unit_code": ("Mã đơn vị", "Unit code"),
@@ -432,6 +526,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_rows_to_store": ("Giá trị sẽ lưu", "Values to store"),
     "col_errors": ("Lỗi", "Errors"),
     "col_warnings": ("Cần xem lại", "To check"),
+    "col_n_missing_indicators": ("Số chỉ tiêu thiếu", "Indicators missing"),
+    "col_n_expected_indicators": ("Số chỉ tiêu phải báo cáo", "Indicators expected"),
+    "col_missing_indicators": ("Chỉ tiêu còn thiếu", "Which indicators"),
+    "col_n_missing_units": ("Số đơn vị thiếu", "Units missing"),
+    "col_n_expected_units": ("Số đơn vị phải báo cáo", "Units expected"),
+    "col_missing_units": ("Đơn vị còn thiếu", "Which units"),
+    "col_last_reported": ("Kỳ gần nhất có số liệu", "Latest period with a figure"),
 }
 
 

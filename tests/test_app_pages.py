@@ -20,6 +20,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
     "views/overview.py",
     "views/compare.py",
+    "views/completeness.py",
     "views/before_after.py",
     "views/explore.py",
     "views/upload.py",
