@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -174,8 +174,17 @@ def table(
     )
 
 
-def download_buttons(lang: str, *, file_stem: str, csv_bytes: bytes, xlsx_bytes: bytes) -> None:
-    """CSV and XLSX download buttons side by side (keys ``download_csv``/``download_xlsx``)."""
+def download_buttons(
+    lang: str,
+    *,
+    file_stem: str,
+    csv_bytes: bytes | Callable[[], bytes],
+    xlsx_bytes: bytes | Callable[[], bytes],
+) -> None:
+    """CSV and XLSX download buttons side by side (keys ``download_csv``/``download_xlsx``).
+
+    Pass a function for a file that is costly to build: it is built when clicked, not on
+    every rerun (an .xlsx of a few thousand rows takes over a second)."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button(
         t("download_csv", lang),

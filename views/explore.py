@@ -88,8 +88,8 @@ st.caption(t("explore_download_note", lang))
 ui.download_buttons(
     lang,
     file_stem=f"chi_tieu_{year_from}_{year_to}",
-    csv_bytes=export.to_csv_bytes(tidy),
-    xlsx_bytes=export.to_xlsx_bytes(
+    csv_bytes=lambda: export.to_csv_bytes(tidy),
+    xlsx_bytes=lambda: export.to_xlsx_bytes(
         {t("sheet_table", lang): ui.with_headers(wide, lang), t("sheet_data", lang): tidy}
     ),
 )
