@@ -6,6 +6,14 @@ page shows ever reach pandas. Time series use year periods only
 (``period_type = 'year'``); totals over a term or other spans come from
 :func:`other_periods_for_unit`.
 
+A unit's value is its own where it reported one, else rolled up from the units below
+it through every level (:mod:`dashboard.rollup`: sums for counts and amounts, Σ
+numerator / Σ denominator for rates and ratios to plan, never a mean of rates). Rows of
+rolled-up values say so (``is_rollup``, ``n_units``) and name the units left out
+(``missing_parts``: a numerator or denominator missing; ``missing_units``: nothing for
+the period). :func:`continued_unit_series` carries a series across the 2025
+reorganisation and marks the break.
+
 ``lang`` only chooses which name columns are returned (``vi`` or ``en``, English
 falling back to Vietnamese where a unit has no English name).
 """
@@ -20,6 +28,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard import rollup
 from dashboard.formatting import format_period
 from dashboard.i18n import normalize_lang
 from etl.warehouse import open_for_reading
@@ -38,6 +47,30 @@ GROUP_ORDER = (
     "['socio_economic', 'party_organisation', 'inspection_discipline', 'campaign_activity']"
 )
 _GROUP_RANK = f"coalesce(list_position({GROUP_ORDER}, i.group_code), 99)"
+# What rolled-up rows carry besides the value (see dashboard.rollup).
+ROLLUP_EXTRA = (
+    "numerator_value", "denominator_value", "derivation", "missing_parts", "missing_units",
+)  # fmt: skip
+# CTE ``computable``: the stored indicators a value of one indicator (bound once) can
+# come from: itself and, for a ratio, its numerator and denominator.
+_COMPUTABLE = """
+    computable AS (
+        SELECT DISTINCT unnest(
+            CASE WHEN unit_aggregation = 'ratio'
+                 THEN list_filter([indicator_code, numerator_code, denominator_code],
+                                  lambda c: c IS NOT NULL)
+                 ELSE [indicator_code] END) AS indicator_code
+        FROM indicator WHERE indicator_code = ?
+    )"""
+# Recursive CTE ``below``: a root (bound once) and every unit under it, ``depth`` 1 for
+# its children.
+_BELOW = f"""
+    below(unit_code, depth) AS (
+        SELECT unit_code, 0 FROM unit WHERE unit_code = ?
+        UNION ALL
+        SELECT u.unit_code, b.depth + 1 FROM unit u JOIN below b ON u.parent_code = b.unit_code
+        WHERE b.depth < {rollup.MAX_DEPTH}
+    )"""
 
 
 @contextmanager
@@ -144,25 +177,43 @@ def list_indicators(
     """One row per indicator with data (for ``unit`` when given).
 
     Columns: indicator_code, indicator_name, measure, kind, direction, group_code,
-    group_rank (groups in reading order), n_observations. For a ``unit``, values of its
-    children count too where the indicator can be rolled up to it. ``years_only`` counts
-    year periods only; ``children_only`` counts values of units that have a parent (the
-    ones a comparison can rank).
+    group_rank (groups in reading order), n_observations. For a ``unit``, values of the
+    units below it (every level) count too where the indicator can be rolled up to it,
+    and a rate or ratio to plan counts where only its numerator and denominator are
+    stored (n_observations: its numerator's). ``years_only`` counts year periods only;
+    ``children_only`` counts values of units that have a parent (the ones a comparison
+    can rank).
     """
     return _df(
         con,
         f"""
+        WITH RECURSIVE {_BELOW},
+        scoped AS (
+            SELECT o.unit_code, o.indicator_code FROM v_observation o
+            WHERE (CAST(? AS VARCHAR) IS NULL OR o.unit_code IN (SELECT unit_code FROM below))
+              AND (NOT ? OR o.period_type = 'year')
+              AND (NOT ? OR o.parent_code IS NOT NULL)
+        ),
+        counted AS (
+            SELECT s.indicator_code, count(*) AS n
+            FROM scoped s JOIN indicator i USING (indicator_code)
+            WHERE CAST(? AS VARCHAR) IS NULL OR s.unit_code = ? OR i.unit_aggregation <> 'none'
+            GROUP BY ALL
+            UNION ALL
+            SELECT i.indicator_code, count(*)
+            FROM indicator i JOIN scoped s ON s.indicator_code = i.numerator_code
+            WHERE i.unit_aggregation = 'ratio'
+              AND i.denominator_code IN (SELECT indicator_code FROM scoped)
+              AND i.indicator_code NOT IN (SELECT indicator_code FROM scoped)
+            GROUP BY ALL
+        )
         SELECT i.indicator_code, {_indicator_cols(lang)}, i.kind, i.direction, i.group_code,
-               {_GROUP_RANK} AS group_rank, count(*) AS n_observations
-        FROM v_observation o JOIN indicator i USING (indicator_code)
-        WHERE (CAST(? AS VARCHAR) IS NULL OR o.unit_code = ?
-               OR (o.parent_code = ? AND i.unit_aggregation <> 'none'))
-          AND (NOT ? OR o.period_type = 'year')
-          AND (NOT ? OR o.parent_code IS NOT NULL)
+               {_GROUP_RANK} AS group_rank, sum(c.n)::BIGINT AS n_observations
+        FROM counted c JOIN indicator i USING (indicator_code)
         GROUP BY ALL
         ORDER BY group_rank, group_code, indicator_name
         """,
-        [unit, unit, unit, years_only, children_only],
+        [unit, unit, years_only, children_only, unit, unit],
     )
 
 
@@ -232,18 +283,32 @@ def list_years(
     *,
     parent: str | None = None,
 ) -> list[int]:
-    """Years with year-period data, newest last, for ``unit`` (its own values or its
-    children's, which roll up to it), ``indicator`` and children of ``parent`` where given."""
+    """Years with year-period data, newest last: for ``unit``, its own or those of the
+    units below it (which roll up to it); for ``indicator``, its values or its numerator
+    and denominator; for ``parent``, values of its children or of the units below them."""
     rows = con.execute(
-        """
+        f"""
+        WITH RECURSIVE scope(root, unit_code, depth) AS (
+            SELECT 'unit', unit_code, 0 FROM unit WHERE unit_code = ?
+            UNION ALL
+            SELECT 'parent', unit_code, 0 FROM unit WHERE unit_code = ?
+            UNION ALL
+            SELECT s.root, u.unit_code, s.depth + 1
+            FROM unit u JOIN scope s ON u.parent_code = s.unit_code
+            WHERE s.depth < {rollup.MAX_DEPTH}
+        ),
+        {_COMPUTABLE}
         SELECT DISTINCT year(period_start) AS y FROM v_observation
         WHERE period_type = 'year'
-          AND (CAST(? AS VARCHAR) IS NULL OR unit_code = ? OR parent_code = ?)
-          AND (CAST(? AS VARCHAR) IS NULL OR indicator_code = ?)
-          AND (CAST(? AS VARCHAR) IS NULL OR parent_code = ?)
+          AND (CAST(? AS VARCHAR) IS NULL
+               OR unit_code IN (SELECT unit_code FROM scope WHERE root = 'unit'))
+          AND (CAST(? AS VARCHAR) IS NULL
+               OR indicator_code IN (SELECT indicator_code FROM computable))
+          AND (CAST(? AS VARCHAR) IS NULL
+               OR unit_code IN (SELECT unit_code FROM scope WHERE root = 'parent' AND depth > 0))
         ORDER BY y
         """,
-        [unit, unit, unit, indicator, indicator, parent, parent],
+        [unit, parent, indicator, unit, indicator, parent],
     ).fetchall()
     return [int(row[0]) for row in rows]
 
@@ -271,19 +336,33 @@ def unit_children(con: Connection, parent: str, lang: str = "vi") -> pd.DataFram
 
 
 def parents_with_children_data(con: Connection, indicator: str, lang: str = "vi") -> pd.DataFrame:
-    """Units whose children have yearly values of ``indicator``.
+    """Units whose children have yearly values of ``indicator``, their own or rolled up
+    from the units below them (a rate's numerator and denominator count too).
 
     Columns: unit_code, unit_name, n_children (children with such values), most first.
     """
     return _df(
         con,
         f"""
-        SELECT o.parent_code AS unit_code, {_unit_name(lang)} AS unit_name,
-               count(DISTINCT o.unit_code) AS n_children
-        FROM v_observation o JOIN unit u ON u.unit_code = o.parent_code
-        WHERE o.indicator_code = ? AND o.period_type = 'year'
+        WITH RECURSIVE {_COMPUTABLE},
+        holding AS (
+            SELECT DISTINCT unit_code FROM v_observation
+            WHERE period_type = 'year'
+              AND indicator_code IN (SELECT indicator_code FROM computable)
+        ),
+        up(child, parent, depth) AS (
+            SELECT u.unit_code, u.parent_code, 0
+            FROM unit u JOIN holding USING (unit_code) WHERE u.parent_code IS NOT NULL
+            UNION
+            SELECT p.unit_code, p.parent_code, up.depth + 1
+            FROM up JOIN unit p ON p.unit_code = up.parent
+            WHERE p.parent_code IS NOT NULL AND up.depth < {rollup.MAX_DEPTH}
+        )
+        SELECT up.parent AS unit_code, {_unit_name(lang)} AS unit_name,
+               count(DISTINCT up.child) AS n_children
+        FROM up JOIN unit u ON u.unit_code = up.parent
         GROUP BY ALL
-        ORDER BY n_children DESC, o.parent_code
+        ORDER BY n_children DESC, unit_code
         """,
         [indicator],
     )
@@ -295,107 +374,48 @@ def parents_with_children_data(con: Connection, indicator: str, lang: str = "vi"
 def overview_for_unit_year(con: Connection, unit: str, year: int, lang: str = "vi") -> pd.DataFrame:
     """One row per indicator with a value for ``unit`` in ``year``, with last year's value.
 
-    Values the unit did not report itself are rolled up from its children (see
-    :func:`_yearly_values`). Columns: indicator_code, indicator_name, measure, kind,
-    direction, group_code, group_rank, value, qualifier, target, value_status, note, source_file,
-    is_rollup, n_units, previous_value, change, change_is_points. ``change`` is a
-    difference in percentage points for rates and ratios to plan (``change_is_points``),
-    otherwise a relative change in percent (missing when last year's value is zero or
-    absent).
+    Values the unit did not report itself are rolled up from the units below it (see
+    :mod:`dashboard.rollup`). Columns: indicator_code, indicator_name, measure, kind,
+    direction, group_code, group_rank, value, qualifier, target, value_status, note,
+    source_file, is_rollup, n_units, previous_value, change, change_is_points,
+    numerator_value, denominator_value, derivation, missing_parts, missing_units.
+    ``change`` is a difference in percentage points for rates and ratios to plan
+    (``change_is_points``), otherwise a relative change in percent (missing when last
+    year's value is zero or absent).
     """
-    cte, params = _yearly_values(unit, None, year - 1, year)
+    values = rollup.rollup(con, [unit], None, "year", year - 1, year)
+    years = pd.to_datetime(values["period_start"]).dt.year
+    current = values[years == year]
+    previous = values.loc[years == year - 1, ["indicator_code", "value"]]
+    frame = current.merge(
+        previous.rename(columns={"value": "previous_value"}), on="indicator_code", how="left"
+    ).merge(_indicator_table(con, lang), on="indicator_code")
+    points = frame["kind"].isin(POINT_CHANGE_KINDS)
+    before = frame["previous_value"].astype(float)
+    relative = (frame["value"] - before) / before.abs().where(before != 0) * 100
+    frame["change"] = (frame["value"] - before).where(points, relative)
+    frame["change_is_points"] = points
+    frame = frame.assign(not_points=~points).sort_values(
+        ["group_rank", "group_code", "not_points", "indicator_name"], kind="stable"
+    )
+    columns = [
+        "indicator_code", "indicator_name", "measure", "kind", "direction", "group_code",
+        "group_rank", "value", "qualifier", "target", "value_status", "note", "source_file",
+        "is_rollup", "n_units", "previous_value", "change", "change_is_points", *ROLLUP_EXTRA,
+    ]  # fmt: skip
+    return frame[columns].reset_index(drop=True)
+
+
+def _indicator_table(con: Connection, lang: str) -> pd.DataFrame:
+    """indicator_code, indicator_name, measure, kind, direction, group_code, group_rank."""
     return _df(
         con,
         f"""
-        WITH {cte},
-        cur AS (SELECT * FROM yearly WHERE year = ?),
-        prev AS (SELECT indicator_code, value AS previous_value FROM yearly WHERE year = ? - 1)
         SELECT i.indicator_code, {_indicator_cols(lang)}, i.kind, i.direction, i.group_code,
-               {_GROUP_RANK} AS group_rank, cur.value, cur.qualifier, cur.target,
-               cur.value_status, cur.note,
-               cur.source_file, cur.is_rollup, cur.n_units, prev.previous_value,
-               CASE
-                   WHEN i.kind IN {POINT_CHANGE_KINDS} THEN cur.value - prev.previous_value
-                   WHEN prev.previous_value <> 0
-                       THEN (cur.value - prev.previous_value) / abs(prev.previous_value) * 100
-               END AS change,
-               i.kind IN {POINT_CHANGE_KINDS} AS change_is_points
-        FROM cur
-        JOIN indicator i USING (indicator_code)
-        LEFT JOIN prev USING (indicator_code)
-        ORDER BY group_rank, group_code, i.kind NOT IN {POINT_CHANGE_KINDS}, indicator_name
-        """,
-        [*params, year, year],
-    )
-
-
-def _yearly_values(
-    unit: str, indicator: str | None, year_from: int, year_to: int
-) -> tuple[str, list[Any]]:
-    """A CTE ``yearly`` of ``unit``'s yearly values, its own or rolled up from its children.
-
-    Where the unit reported no value for a year, its children's values are combined as
-    the indicator's ``unit_aggregation`` says: ``sum`` adds them; ``ratio`` divides the
-    sum of the numerator indicator by the sum of the denominator indicator (× 100 for a
-    percentage), over children reporting both, so a rate is never an average of rates.
-    Columns: indicator_code, year, period_start, period_end, value, qualifier, target,
-    value_status, note, source_file, n_units (children combined; NULL for own values),
-    is_rollup. A rolled-up value is illustrative or preliminary if any part is.
-    """
-    sql = """
-    own AS (
-        SELECT indicator_code, year(period_start) AS year, period_start, period_end, value,
-               qualifier, target, value_status, note, source_file,
-               CAST(NULL AS BIGINT) AS n_units, false AS is_rollup
-        FROM v_observation
-        WHERE unit_code = ? AND period_type = 'year'
-          AND (CAST(? AS VARCHAR) IS NULL OR indicator_code = ?)
-          AND year(period_start) BETWEEN ? AND ?
-    ),
-    child AS (
-        SELECT indicator_code, year(period_start) AS year, unit_code, value, value_status
-        FROM v_observation
-        WHERE parent_code = ? AND period_type = 'year' AND value IS NOT NULL
-          AND year(period_start) BETWEEN ? AND ?
-    ),
-    rolled AS (
-        SELECT c.indicator_code, c.year, sum(c.value) AS value, count(*) AS n_units,
-               list(c.value_status) AS statuses
-        FROM child c JOIN indicator i USING (indicator_code)
-        WHERE i.unit_aggregation = 'sum'
-        GROUP BY c.indicator_code, c.year
-        UNION ALL
-        SELECT i.indicator_code, n.year,
-               sum(n.value) / nullif(sum(d.value), 0)
-                   * CASE WHEN starts_with(i.measure_vi, '%') THEN 100 ELSE 1 END,
-               count(*), list(n.value_status) || list(d.value_status)
+               {_GROUP_RANK} AS group_rank
         FROM indicator i
-        JOIN child n ON n.indicator_code = i.numerator_code
-        JOIN child d ON d.indicator_code = i.denominator_code
-                    AND d.unit_code = n.unit_code AND d.year = n.year
-        WHERE i.unit_aggregation = 'ratio'
-        GROUP BY i.indicator_code, n.year, i.measure_vi
-    ),
-    yearly AS (
-        SELECT * FROM own
-        UNION ALL BY NAME
-        SELECT r.indicator_code, r.year, make_date(r.year, 1, 1) AS period_start,
-               make_date(r.year, 12, 31) AS period_end, r.value,
-               CASE
-                   WHEN list_contains(r.statuses, 'illustrative') THEN 'illustrative'
-                   WHEN list_contains(r.statuses, 'preliminary') THEN 'preliminary'
-                   ELSE 'reported'
-               END AS value_status,
-               r.n_units, true AS is_rollup
-        FROM rolled r
-        WHERE (CAST(? AS VARCHAR) IS NULL OR r.indicator_code = ?)
-          AND r.value IS NOT NULL
-          AND NOT EXISTS (
-              SELECT 1 FROM own WHERE own.indicator_code = r.indicator_code
-                                  AND own.year = r.year)
-    )"""
-    params = [unit, indicator, indicator, year_from, year_to, unit, year_from, year_to]
-    return sql, [*params, indicator, indicator]
+        """,
+    )
 
 
 def other_periods_for_unit(
@@ -424,38 +444,75 @@ def other_periods_for_unit(
     return _with_period_label(frame, lang)
 
 
-def unit_series(con: Connection, unit: str, indicator: str) -> pd.DataFrame:
-    """Yearly series of one unit, its own values or rolled up from its children.
+def unit_series(
+    con: Connection, unit: str, indicator: str, period_type: str = "year"
+) -> pd.DataFrame:
+    """Series of one unit over periods of one type (years unless said), its own values or
+    rolled up from the units below it.
 
-    Columns: year, period_start, period_end, value, qualifier, target, value_status,
-    note, is_rollup, n_units.
+    Columns: year (of the period's start), period_start, period_end, value, qualifier,
+    target, value_status, note, is_rollup, n_units, numerator_value, denominator_value,
+    derivation, missing_parts, missing_units.
     """
-    cte, params = _yearly_values(unit, indicator, 0, 9999)
-    return _df(
-        con,
-        f"""
-        WITH {cte}
-        SELECT year, period_start, period_end, value, qualifier, target, value_status, note,
-               is_rollup, n_units
-        FROM yearly ORDER BY year
-        """,
-        params,
+    values = rollup.rollup(con, [unit], [indicator], period_type)
+    return _series_columns(values)
+
+
+_SERIES_COLUMNS = (
+    "year", "period_start", "period_end", "value", "qualifier", "target", "value_status",
+    "note", "is_rollup", "n_units", *ROLLUP_EXTRA,
+)  # fmt: skip
+
+
+def _series_columns(values: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
+    years = pd.to_datetime(values["period_start"]).dt.year.astype("int64")
+    return values.assign(year=years)[[*extra, *_SERIES_COLUMNS]].reset_index(drop=True)
+
+
+def unit_series_all(
+    con: Connection,
+    unit: str,
+    period_type: str = "year",
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> pd.DataFrame:
+    """Every indicator's series of one unit in one pass (for sparklines beside the
+    overview's tiles; one call instead of :func:`unit_series` per tile).
+
+    Columns: indicator_code, then those of :func:`unit_series`; by indicator and period.
+    """
+    values = rollup.rollup(con, [unit], None, period_type, year_from, year_to)
+    return _series_columns(values, extra=("indicator_code",))
+
+
+def continued_unit_series(
+    con: Connection, unit: str, indicator: str, period_type: str = "year"
+) -> pd.DataFrame:
+    """A unit's series continued across reorganisations through the successor map
+    (:func:`dashboard.rollup.continued_series`): before the unit existed, its
+    predecessors' values combined; after it ended, its successor's.
+
+    Columns: those of :func:`unit_series`, plus series_units (codes of the units behind
+    each value), is_continuation and break_before (true on the first value after the
+    units behind the series changed: where a chart marks the reorganisation).
+    """
+    values = rollup.continued_series(con, unit, indicator, period_type)
+    return _series_columns(values).assign(
+        series_units=values["series_units"].to_numpy(),
+        is_continuation=values["is_continuation"].astype(bool).to_numpy(),
+        break_before=values["break_before"].astype(bool).to_numpy(),
     )
 
 
 def unit_year_value(con: Connection, unit: str, indicator: str, year: int) -> dict[str, Any] | None:
     """One yearly value, own or rolled up: value, qualifier, target, value_status,
-    is_rollup, n_units; None when there is none."""
-    cte, params = _yearly_values(unit, indicator, year, year)
-    frame = _df(
-        con,
-        f"""
-        WITH {cte}
-        SELECT value, qualifier, target, value_status, is_rollup, n_units FROM yearly
-        """,
-        params,
-    )
-    return None if frame.empty else frame.iloc[0].to_dict()
+    is_rollup, n_units, numerator_value, denominator_value, derivation, missing_parts,
+    missing_units; None when there is none."""
+    values = rollup.rollup(con, [unit], [indicator], "year", year, year)
+    if values.empty:
+        return None
+    columns = ["value", "qualifier", "target", "value_status", "is_rollup", "n_units"]
+    return values[[*columns, *ROLLUP_EXTRA]].iloc[0].to_dict()
 
 
 # --- a parent and its children ------------------------------------------------------------
@@ -464,60 +521,69 @@ def unit_year_value(con: Connection, unit: str, indicator: str, year: int) -> di
 def compare_children(
     con: Connection, parent: str, indicator: str, year: int, lang: str = "vi"
 ) -> pd.DataFrame:
-    """The children of ``parent`` ranked on ``indicator`` in ``year``, best first.
+    """The children of ``parent`` ranked on ``indicator`` in ``year``, best first: each
+    child's own value, else its roll-up of the units below it.
 
-    Best is the lowest value for a lower-is-better indicator, else the highest.
-    Columns: rank, unit_code, unit_name, value, qualifier, target, value_status.
+    Best is the lowest value for a lower-is-better indicator, else the highest; equal
+    values share a rank. Columns: rank, unit_code, unit_name, value, qualifier, target,
+    value_status, is_rollup, n_units, numerator_value, denominator_value, derivation,
+    missing_parts, missing_units.
     """
+    values = rollup.rollup(con, [parent], [indicator], "year", year, year, depth=1)
+    children = values[values["depth"] == 1]
+    names = _children_names(con, parent, lang)
+    frame = children.merge(names, on="unit_code")
+    lower_better = _direction(con, indicator) == "lower_better"
+    frame["rank"] = frame["value"].rank(method="min", ascending=lower_better).astype("int64")
+    frame = frame.sort_values(["rank", "unit_code"], kind="stable")
+    columns = [
+        "rank", "unit_code", "unit_name", "value", "qualifier", "target", "value_status",
+        "is_rollup", "n_units", *ROLLUP_EXTRA,
+    ]  # fmt: skip
+    return frame[columns].reset_index(drop=True)
+
+
+def _children_names(con: Connection, parent: str, lang: str) -> pd.DataFrame:
+    """unit_code, unit_name of ``parent`` and of its children."""
     return _df(
         con,
         f"""
-        SELECT rank() OVER (
-                   ORDER BY CASE WHEN i.direction = 'lower_better' THEN o.value
-                                 ELSE -o.value END NULLS LAST
-               ) AS rank,
-               o.unit_code, {_unit_name(lang)} AS unit_name, o.value, o.qualifier, o.target,
-               o.value_status
-        FROM v_observation o
-        JOIN unit u USING (unit_code)
-        JOIN indicator i USING (indicator_code)
-        WHERE o.parent_code = ? AND o.indicator_code = ? AND o.period_type = 'year'
-          AND year(o.period_start) = ?
-        ORDER BY rank, o.unit_code
+        SELECT u.unit_code, {_unit_name(lang)} AS unit_name FROM unit u
+        WHERE u.parent_code = ? OR u.unit_code = ?
         """,
-        [parent, indicator, year],
+        [parent, parent],
     )
+
+
+def _direction(con: Connection, indicator: str) -> str | None:
+    row = con.execute(
+        "SELECT direction FROM indicator WHERE indicator_code = ?", [indicator]
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def children_series(
     con: Connection, parent: str, indicator: str, lang: str = "vi", *, include_parent: bool = True
 ) -> pd.DataFrame:
-    """Yearly series of every child of ``parent`` and, first, of the parent itself (own
-    values or rolled up, see :func:`unit_series`).
+    """Yearly series of every child of ``parent`` and, first, of the parent itself, each
+    its own values or rolled up from the units below it (see :func:`unit_series`).
 
     Columns: unit_code, unit_name, is_parent, year, period_start, period_end, value,
-    qualifier, value_status.
+    qualifier, value_status, is_rollup, n_units, missing_parts, missing_units.
     """
-    children = _df(
-        con,
-        f"""
-        SELECT o.unit_code, {_unit_name(lang)} AS unit_name, false AS is_parent,
-               year(o.period_start) AS year, o.period_start, o.period_end, o.value,
-               o.qualifier, o.value_status
-        FROM v_observation o JOIN unit u USING (unit_code)
-        WHERE o.indicator_code = ? AND o.period_type = 'year' AND o.parent_code = ?
-        ORDER BY o.unit_code, o.period_start
-        """,
-        [indicator, parent],
-    )
+    values = rollup.rollup(con, [parent], [indicator], "year", depth=1)
     if not include_parent:
-        return children
-    info = unit_info(con, parent, lang)
-    own = unit_series(con, parent, indicator)
-    if own.empty or info is None:
-        return children
-    own = own.assign(unit_code=parent, unit_name=info["unit_name"], is_parent=True)
-    return pd.concat([own[list(children.columns)], children], ignore_index=True)
+        values = values[values["depth"] == 1]
+    frame = values.merge(_children_names(con, parent, lang), on="unit_code")
+    frame = frame.assign(
+        is_parent=frame["depth"] == 0,
+        year=pd.to_datetime(frame["period_start"]).dt.year.astype("int64"),
+    ).sort_values(["depth", "unit_code", "period_start"], kind="stable")
+    columns = [
+        "unit_code", "unit_name", "is_parent", "year", "period_start", "period_end", "value",
+        "qualifier", "value_status", "is_rollup", "n_units", "missing_parts", "missing_units",
+    ]  # fmt: skip
+    return frame[columns].reset_index(drop=True)
 
 
 # --- campaigns ----------------------------------------------------------------------------
