@@ -58,13 +58,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import xlrd
 
 from etl.errors import ReadError, short_reason
 from etl.legacy_text import encoding_for_font
-from etl.sheet_scan import MAX_ERRORS_PER_SHEET, column_number, xlsx_sheet_names
+from etl.sheet_scan import (
+    MAX_ERRORS_PER_SHEET,
+    column_number,
+    local_name,
+    worksheet_cells,
+    xlsx_sheet_names,
+)
 from etl.zip_guard import CHUNK, inflate, read_small
 
 Position = tuple[int, int]
@@ -161,7 +167,7 @@ def _xlsx_styles(handle: IO[bytes], members: dict[str, zipfile.ZipInfo]) -> _Sty
     info = members.get("xl/styles.xml")
     if info is None:
         return _Styles(frozenset(), {})
-    sections = {_local(child.tag): child for child in read_small(handle, info)}
+    sections = {local_name(child.tag): child for child in read_small(handle, info)}
     custom = {
         _number(fmt.get("numFmtId")): fmt.get("formatCode", "")
         for fmt in _children(sections.get("numFmts"), "numFmt")
@@ -182,7 +188,7 @@ def _xlsx_styles(handle: IO[bytes], members: dict[str, zipfile.ZipInfo]) -> _Sty
 
 
 def _children(parent: ET.Element | None, name: str) -> list[ET.Element]:
-    return [] if parent is None else [child for child in parent if _local(child.tag) == name]
+    return [] if parent is None else [child for child in parent if local_name(child.tag) == name]
 
 
 def _font_encoding(font: ET.Element) -> str | None:
@@ -193,10 +199,6 @@ def _font_encoding(font: ET.Element) -> str | None:
 def _number(text: str | None) -> int:
     """An index attribute as a number; -1 (matching nothing) when it is not one."""
     return int(text) if text and text.isdigit() else -1
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
 
 
 def _scan_sheets(
@@ -389,47 +391,12 @@ def _canonical(part: bytes) -> bool:
     return not (b"\t" in part or b"\n" in part or b"\r" in part)
 
 
-def _xml_events(chunks: Iterator[bytes]) -> Iterator[tuple[str, ET.Element]]:
-    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    for chunk in chunks:
-        parser.feed(chunk)
-        for item in parser.read_events():
-            yield cast(tuple[str, ET.Element], item)
-    parser.close()
-
-
 def _scan_sheet_slowly(chunks: Iterator[bytes], styles: _Styles) -> SheetFormats:
     """The same by an XML parser, placing cells without ``r`` as calamine does."""
     found = _Found(styles)
-    sheet_data: ET.Element | None = None
-    row = col = 0
-    position = (0, 0)
-    for event, element in _xml_events(chunks):
-        tag = _local(element.tag)
-        if tag == "sheetData":
-            sheet_data = element if event == "start" else None
-        elif sheet_data is None:
-            continue
-        elif event == "start" and tag == "row" and element.get("r"):
-            row = int(element.get("r", "")) - 1
-        elif event == "start" and tag == "c":
-            ref = element.get("r")
-            position = _position(ref) if ref else (row, col)
-            col = position[1]
-        elif event == "end" and tag == "c":
-            _judge_element(found, position, element)
-            col += 1
-        elif event == "end" and tag == "row":
-            row, col = row + 1, 0
-            sheet_data.clear()
+    for position, cell in worksheet_cells(chunks):
+        _judge_element(found, position, cell)
     return found.result()
-
-
-def _position(ref: str) -> Position:
-    match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", ref)
-    if match is None:
-        raise ValueError(f"cell reference {ref!r}")
-    return int(match.group(2)) - 1, column_number(match.group(1)) - 1
 
 
 def _judge_element(found: _Found, position: Position, cell: ET.Element) -> None:
@@ -437,7 +404,8 @@ def _judge_element(found: _Found, position: Position, cell: ET.Element) -> None:
     if style not in found.styles.percent and style not in found.styles.legacy:
         return
     valued = any(
-        (_local(child.tag) == "v" and (child.text or "").strip()) or _local(child.tag) == "is"
+        (local_name(child.tag) == "v" and (child.text or "").strip())
+        or local_name(child.tag) == "is"
         for child in cell
     )
     if valued:

@@ -78,14 +78,15 @@ def xlsx_sheet_names(handle: IO[bytes], members: dict[str, zipfile.ZipInfo]) -> 
     targets = {
         rel.get("Id"): rel.get("Target", "")
         for rel in read_small(handle, rels).iter()
-        if _local(rel.tag) == "Relationship"
+        if local_name(rel.tag) == "Relationship"
     }
     names: dict[str, str] = {}
     for sheet in read_small(handle, book).iter():
-        if _local(sheet.tag) != "sheet":
+        if local_name(sheet.tag) != "sheet":
             continue
         rid = next(
-            (v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None
+            (v for k, v in sheet.attrib.items() if k.startswith("{") and local_name(k) == "id"),
+            None,
         )
         target = targets.get(rid, "")
         for part in _part_names(target) if target else ():
@@ -106,7 +107,8 @@ def _part_names(target: str) -> tuple[str, str]:
     return joined, posixpath.normpath(spec)
 
 
-def _local(tag: str) -> str:
+def local_name(tag: str) -> str:
+    """An XML tag or attribute name without its namespace."""
     return tag.rpartition("}")[2]
 
 
@@ -118,7 +120,7 @@ def column_number(letters: bytes | str) -> int:
     return number
 
 
-def _position(ref: str) -> tuple[int, int]:
+def cell_position(ref: str) -> tuple[int, int]:
     """0-based (row, column) of an A1 reference."""
     match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", ref)
     if match is None:
@@ -368,11 +370,19 @@ def _xml_events(chunks: Iterator[bytes]) -> Iterator[tuple[str, ET.Element]]:
 def scan_xlsx_sheet_slowly(chunks: Iterator[bytes]) -> SheetScan:
     """The same scan by an XML parser, positioning cells without ``r`` as calamine does."""
     scan = SheetScan()
+    for position, cell in worksheet_cells(chunks):
+        _judge_element(scan, position, cell)
+    return scan
+
+
+def worksheet_cells(chunks: Iterator[bytes]) -> Iterator[tuple[tuple[int, int], ET.Element]]:
+    """((row, column), element) of every cell of a worksheet part, parsed as XML, each
+    when it is complete; a cell without ``r`` is placed as calamine places it."""
     sheet_data: ET.Element | None = None
     row = col = 0
     position = (0, 0)
     for event, element in _xml_events(chunks):
-        tag = _local(element.tag)
+        tag = local_name(element.tag)
         if tag == "sheetData":
             sheet_data = element if event == "start" else None
         elif sheet_data is None:
@@ -381,19 +391,18 @@ def scan_xlsx_sheet_slowly(chunks: Iterator[bytes]) -> SheetScan:
             row = int(element.get("r", "")) - 1
         elif event == "start" and tag == "c":
             ref = element.get("r")
-            position = _position(ref) if ref else (row, col)
+            position = cell_position(ref) if ref else (row, col)
             col = position[1]
         elif event == "end" and tag == "c":
-            _judge_element(scan, position, element)
+            yield position, element
             col += 1
         elif event == "end" and tag == "row":
             row, col = row + 1, 0
             sheet_data.clear()
-    return scan
 
 
 def _judge_element(scan: SheetScan, position: tuple[int, int], cell: ET.Element) -> None:
-    children = {_local(child.tag): child for child in cell}
+    children = {local_name(child.tag): child for child in cell}
     if not children:
         return
     scan.include(*position)
