@@ -35,6 +35,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dashboard import queries
 from dashboard.charts import FONT
 from dashboard.export import to_csv_bytes
 from dashboard.formatting import (
@@ -46,7 +47,7 @@ from dashboard.formatting import (
     is_missing,
     qualifier_word,
 )
-from dashboard.i18n import normalize_lang, t
+from dashboard.i18n import t
 from dashboard.queries import Connection
 
 PERIOD_TYPES = ("year", "half", "quarter", "month", "term", "span")
@@ -119,20 +120,6 @@ class Summary:
 # --- queries ------------------------------------------------------------------------------
 
 
-def _en(lang: str) -> bool:
-    return normalize_lang(lang) == "en"
-
-
-def _unit_name(lang: str, alias: str = "u") -> str:
-    return f"coalesce({alias}.name_en, {alias}.name_vi)" if _en(lang) else f"{alias}.name_vi"
-
-
-def _indicator_cols(lang: str, alias: str = "i") -> str:
-    if _en(lang):
-        return f"{alias}.name_en AS indicator_name, {alias}.measure_en AS measure"
-    return f"{alias}.name_vi AS indicator_name, {alias}.measure_vi AS measure"
-
-
 # Units below $parent: its children, or (with $subtree) every descendant, each with its
 # depth below the parent and its path of codes (for tree order).
 _SCOPE = """
@@ -144,10 +131,6 @@ scope(unit_code, depth, path) AS (
     WHERE $subtree AND s.depth < 20
 )"""
 
-_GROUP_RANK = (
-    "coalesce(list_position(['socio_economic', 'party_organisation', "
-    "'inspection_discipline', 'campaign_activity'], i.group_code), 99)"
-)
 
 
 def parent_units(con: Connection, lang: str = "vi") -> pd.DataFrame:
@@ -172,7 +155,7 @@ def parent_units(con: Connection, lang: str = "vi") -> pd.DataFrame:
                    unnest(t.path[1:-2]) AS ancestor
             FROM holding h JOIN tree t USING (unit_code)
         )
-        SELECT b.ancestor AS unit_code, {_unit_name(lang)} AS unit_name, t.depth,
+        SELECT b.ancestor AS unit_code, {queries.unit_name_sql(lang)} AS unit_name, t.depth,
                count(DISTINCT b.unit_code) FILTER (WHERE b.parent_code = b.ancestor)
                    AS n_children,
                sum(b.n) AS n_observations
@@ -242,8 +225,8 @@ def expected_indicators(
     return con.execute(
         f"""
         WITH RECURSIVE {_SCOPE}
-        SELECT i.indicator_code, {_indicator_cols(lang)}, i.group_code,
-               {_GROUP_RANK} AS group_rank
+        SELECT i.indicator_code, {queries.indicator_columns_sql(lang)}, i.group_code,
+               {queries.GROUP_RANK} AS group_rank
         FROM indicator i
         WHERE i.indicator_code IN (
             SELECT indicator_code FROM v_observation
@@ -295,7 +278,7 @@ def grid(
         f"""
         WITH RECURSIVE {_SCOPE},
         units AS (
-            SELECT s.unit_code, {_unit_name(lang)} AS unit_name, s.depth, s.path,
+            SELECT s.unit_code, {queries.unit_name_sql(lang)} AS unit_name, s.depth, s.path,
                    u.valid_from, u.valid_to,
                    (u.valid_from IS NULL OR u.valid_from <= $end)
                    AND (u.valid_to IS NULL OR u.valid_to >= $end) AS existed,
@@ -313,8 +296,8 @@ def grid(
               AND o.unit_code IN (SELECT unit_code FROM scope)
         ),
         expected AS (
-            SELECT i.indicator_code, {_indicator_cols(lang)}, i.group_code,
-                   {_GROUP_RANK} AS group_rank
+            SELECT i.indicator_code, {queries.indicator_columns_sql(lang)}, i.group_code,
+                   {queries.GROUP_RANK} AS group_rank
             FROM indicator i
             WHERE CASE WHEN CAST($indicators AS VARCHAR[]) IS NULL
                        THEN i.indicator_code IN (SELECT indicator_code FROM typed)

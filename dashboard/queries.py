@@ -46,7 +46,7 @@ POINT_CHANGE_KINDS = ("rate", "ratio_to_plan")
 GROUP_ORDER = (
     "['socio_economic', 'party_organisation', 'inspection_discipline', 'campaign_activity']"
 )
-_GROUP_RANK = f"coalesce(list_position({GROUP_ORDER}, i.group_code), 99)"
+GROUP_RANK = f"coalesce(list_position({GROUP_ORDER}, i.group_code), 99)"  # SQL, alias i
 # What rolled-up rows carry besides the value (see dashboard.rollup).
 ROLLUP_EXTRA = (
     "numerator_value", "denominator_value", "derivation", "missing_parts", "missing_units",
@@ -91,12 +91,13 @@ def _en(lang: str) -> bool:
     return normalize_lang(lang) == "en"
 
 
-def _unit_name(lang: str, alias: str = "u") -> str:
+def unit_name_sql(lang: str, alias: str = "u") -> str:
     """The SQL expression for a unit's display name (column names only, never user input)."""
     return f"coalesce({alias}.name_en, {alias}.name_vi)" if _en(lang) else f"{alias}.name_vi"
 
 
-def _indicator_cols(lang: str, alias: str = "i") -> str:
+def indicator_columns_sql(lang: str, alias: str = "i") -> str:
+    """SQL selecting an indicator's display name and measure (``indicator_name``, ``measure``)."""
     if _en(lang):
         return f"{alias}.name_en AS indicator_name, {alias}.measure_en AS measure"
     return f"{alias}.name_vi AS indicator_name, {alias}.measure_vi AS measure"
@@ -138,7 +139,7 @@ def list_units_with_data(con: Connection, lang: str = "vi") -> pd.DataFrame:
             FROM unit c JOIN tree t ON c.parent_code = t.unit_code
             WHERE length(t.sort_path) < 2000
         )
-        SELECT u.unit_code, {_unit_name(lang)} AS unit_name, u.parent_code,
+        SELECT u.unit_code, {unit_name_sql(lang)} AS unit_name, u.parent_code,
                u.level AS unit_level, coalesce(t.depth, 0) AS depth,
                (SELECT count(*) FROM counts k WHERE k.parent_code = u.unit_code) AS n_children,
                c.n_observations
@@ -207,8 +208,8 @@ def list_indicators(
               AND i.indicator_code NOT IN (SELECT indicator_code FROM scoped)
             GROUP BY ALL
         )
-        SELECT i.indicator_code, {_indicator_cols(lang)}, i.kind, i.direction, i.group_code,
-               {_GROUP_RANK} AS group_rank, sum(c.n)::BIGINT AS n_observations
+        SELECT i.indicator_code, {indicator_columns_sql(lang)}, i.kind, i.direction, i.group_code,
+               {GROUP_RANK} AS group_rank, sum(c.n)::BIGINT AS n_observations
         FROM counted c JOIN indicator i USING (indicator_code)
         GROUP BY ALL
         ORDER BY group_rank, group_code, indicator_name
@@ -223,8 +224,8 @@ def catalogue_indicators(con: Connection, lang: str = "vi") -> pd.DataFrame:
     return _df(
         con,
         f"""
-        SELECT i.indicator_code, {_indicator_cols(lang)}, i.group_code,
-               {_GROUP_RANK} AS group_rank
+        SELECT i.indicator_code, {indicator_columns_sql(lang)}, i.group_code,
+               {GROUP_RANK} AS group_rank
         FROM indicator i
         ORDER BY group_rank, group_code, indicator_name
         """,
@@ -235,7 +236,7 @@ def catalogue_units(con: Connection, lang: str = "vi") -> pd.DataFrame:
     """Every unit of the catalogue, with or without data: unit_code, unit_name."""
     return _df(
         con,
-        f"SELECT u.unit_code, {_unit_name(lang)} AS unit_name FROM unit u ORDER BY u.unit_code",
+        f"SELECT u.unit_code, {unit_name_sql(lang)} AS unit_name FROM unit u ORDER BY u.unit_code",
     )
 
 
@@ -252,7 +253,7 @@ def indicator_info(con: Connection, indicator: str, lang: str = "vi") -> dict[st
     frame = _df(
         con,
         f"""
-        SELECT i.indicator_code, {_indicator_cols(lang)}, i.kind, i.direction, i.group_code,
+        SELECT i.indicator_code, {indicator_columns_sql(lang)}, i.kind, i.direction, i.group_code,
                i.numerator_code, i.denominator_code, i.description
         FROM indicator i WHERE i.indicator_code = ?
         """,
@@ -266,8 +267,8 @@ def unit_info(con: Connection, unit: str, lang: str = "vi") -> dict[str, Any] | 
     frame = _df(
         con,
         f"""
-        SELECT u.unit_code, {_unit_name(lang)} AS unit_name, u.parent_code,
-               {_unit_name(lang, "p")} AS parent_name, u.level AS unit_level, u.kind
+        SELECT u.unit_code, {unit_name_sql(lang)} AS unit_name, u.parent_code,
+               {unit_name_sql(lang, "p")} AS parent_name, u.level AS unit_level, u.kind
         FROM unit u LEFT JOIN unit p ON p.unit_code = u.parent_code
         WHERE u.unit_code = ?
         """,
@@ -328,7 +329,7 @@ def unit_children(con: Connection, parent: str, lang: str = "vi") -> pd.DataFram
     return _df(
         con,
         f"""
-        SELECT u.unit_code, {_unit_name(lang)} AS unit_name, u.level AS unit_level
+        SELECT u.unit_code, {unit_name_sql(lang)} AS unit_name, u.level AS unit_level
         FROM unit u WHERE u.parent_code = ? ORDER BY u.unit_code
         """,
         [parent],
@@ -358,7 +359,7 @@ def parents_with_children_data(con: Connection, indicator: str, lang: str = "vi"
             FROM up JOIN unit p ON p.unit_code = up.parent
             WHERE p.parent_code IS NOT NULL AND up.depth < {rollup.MAX_DEPTH}
         )
-        SELECT up.parent AS unit_code, {_unit_name(lang)} AS unit_name,
+        SELECT up.parent AS unit_code, {unit_name_sql(lang)} AS unit_name,
                count(DISTINCT up.child) AS n_children
         FROM up JOIN unit u ON u.unit_code = up.parent
         GROUP BY ALL
@@ -411,8 +412,8 @@ def _indicator_table(con: Connection, lang: str) -> pd.DataFrame:
     return _df(
         con,
         f"""
-        SELECT i.indicator_code, {_indicator_cols(lang)}, i.kind, i.direction, i.group_code,
-               {_GROUP_RANK} AS group_rank
+        SELECT i.indicator_code, {indicator_columns_sql(lang)}, i.kind, i.direction, i.group_code,
+               {GROUP_RANK} AS group_rank
         FROM indicator i
         """,
     )
@@ -430,7 +431,7 @@ def other_periods_for_unit(
     frame = _df(
         con,
         f"""
-        SELECT o.indicator_code, {_indicator_cols(lang)}, o.period_start, o.period_end,
+        SELECT o.indicator_code, {indicator_columns_sql(lang)}, o.period_start, o.period_end,
                o.period_type, o.value, o.qualifier, o.target, o.value_status, o.note
         FROM v_observation o JOIN indicator i USING (indicator_code)
         WHERE o.unit_code = ? AND o.period_type <> 'year'
@@ -548,7 +549,7 @@ def _children_names(con: Connection, parent: str, lang: str) -> pd.DataFrame:
     return _df(
         con,
         f"""
-        SELECT u.unit_code, {_unit_name(lang)} AS unit_name FROM unit u
+        SELECT u.unit_code, {unit_name_sql(lang)} AS unit_name FROM unit u
         WHERE u.parent_code = ? OR u.unit_code = ?
         """,
         [parent, parent],
@@ -651,8 +652,8 @@ def explore(
     frame = _df(
         con,
         f"""
-        SELECT o.unit_code, {_unit_name(lang)} AS unit_name, o.indicator_code,
-               {_indicator_cols(lang)}, o.period_type, o.period_start, o.period_end,
+        SELECT o.unit_code, {unit_name_sql(lang)} AS unit_name, o.indicator_code,
+               {indicator_columns_sql(lang)}, o.period_type, o.period_start, o.period_end,
                o.value, o.qualifier, o.target, o.value_status, o.note, o.source_file,
                o.batch_id
         FROM v_observation o
