@@ -132,7 +132,6 @@ scope(unit_code, depth, path) AS (
 )"""
 
 
-
 def parent_units(con: Connection, lang: str = "vi") -> pd.DataFrame:
     """Units with at least one descendant holding data, in tree order.
 
