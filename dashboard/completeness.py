@@ -372,20 +372,25 @@ def unit_counts(cells: pd.DataFrame) -> pd.DataFrame:
     """One row per unit in grid order: unit_code, unit_label, n_expected_indicators
     (cells not ``not_applicable``), n_missing_indicators, missing_indicators (names,
     comma-separated), unit_not_applicable."""
-    rows = []
-    for code, part in cells.groupby("unit_code", sort=False):
-        missing = part[part["status"] == "missing"]
-        rows.append(
-            {
-                "unit_code": code,
-                "unit_label": part["unit_label"].iloc[0],
-                "n_expected_indicators": int((part["status"] != "not_applicable").sum()),
-                "n_missing_indicators": len(missing),
-                "missing_indicators": ", ".join(missing["indicator_name"]),
-                "unit_not_applicable": bool(part["unit_not_applicable"].iloc[0]),
-            }
-        )
-    return pd.DataFrame(rows, columns=_UNIT_COUNT_COLUMNS)
+    if cells.empty:
+        return pd.DataFrame(columns=_UNIT_COUNT_COLUMNS)
+    flags = cells.assign(
+        expected=cells["status"] != "not_applicable",
+        missing=cells["status"] == "missing",
+        missing_name=cells["indicator_name"].where(cells["status"] == "missing"),
+    )
+    by_unit = flags.groupby("unit_code", sort=False)  # one pass, not a frame per unit
+    counts = by_unit.agg(
+        unit_label=("unit_label", "first"),
+        n_expected_indicators=("expected", "sum"),
+        n_missing_indicators=("missing", "sum"),
+        missing_indicators=("missing_name", lambda names: ", ".join(names.dropna())),
+        unit_not_applicable=("unit_not_applicable", "first"),
+    ).reset_index()
+    counts["n_expected_indicators"] = counts["n_expected_indicators"].astype(int)
+    counts["n_missing_indicators"] = counts["n_missing_indicators"].astype(int)
+    counts["unit_not_applicable"] = counts["unit_not_applicable"].astype(bool)
+    return counts[_UNIT_COUNT_COLUMNS]
 
 
 _UNIT_COUNT_COLUMNS = [
