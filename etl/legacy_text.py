@@ -327,7 +327,12 @@ def unicode_rows(rows: list[list[object]]) -> list[list[object]]:
     none needs converting, the rows come back as they are.
     """
     texts = {value for row in rows for value in row if type(value) is str}
-    converted = {text: fixed for text in texts if (fixed := to_unicode(text)) != text}
+    converted = {
+        text: fixed
+        for text in texts
+        if not text.isascii()  # both encodings write every accented letter beyond ASCII
+        and (fixed := to_unicode(text)) != text
+    }
     if not converted:
         return rows
     return [[converted.get(v, v) if type(v) is str else v for v in row] for row in rows]
