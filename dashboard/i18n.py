@@ -53,6 +53,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "⚠ Some figures are illustrative (not officially reported): see the note under each tile.",
     ),
     "rollup_note": ("Tổng hợp từ {n} đơn vị trực thuộc", "Combined from {n} subordinate units"),
+    "rollup_missing_parts": (
+        "không tính {names}: thiếu tử số hoặc mẫu số",
+        "{names} left out: numerator or denominator missing",
+    ),
+    "rollup_missing_units": (
+        "chưa có số liệu kỳ này của {names}",
+        "no figure for this period yet from {names}",
+    ),
     "vs_year": ("so với {year}", "vs {year}"),
     "target_is": ("Chỉ tiêu đề ra: {value}", "Target: {value}"),
     "tile_help_code": ("Mã chỉ tiêu: `{code}`", "Indicator code: `{code}`"),

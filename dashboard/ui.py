@@ -61,8 +61,11 @@ def warehouse(lang: str, *, require_data: bool = True) -> Iterator[queries.Conne
         con.close()
 
 
-def indicator_tile(row: Any, year: int, lang: str) -> None:
-    """One ``st.metric`` for one row of :func:`dashboard.queries.overview_for_unit_year`."""
+def indicator_tile(
+    row: Any, year: int, lang: str, unit_names: dict[str, str] | None = None
+) -> None:
+    """One ``st.metric`` for one row of :func:`dashboard.queries.overview_for_unit_year`;
+    ``unit_names`` (code → name) names the children a rolled-up value leaves out."""
     measure = row.measure
     label = row.indicator_name if is_percent(measure) else f"{row.indicator_name} ({measure})"
     delta = format_change(row.change, lang, points=bool(row.change_is_points))
@@ -85,6 +88,11 @@ def indicator_tile(row: Any, year: int, lang: str) -> None:
     notes = []
     if getattr(row, "is_rollup", False) is True:
         notes.append(t("rollup_note", lang, n=int(row.n_units)))
+        for column in ("missing_parts", "missing_units"):  # children the roll-up lacks
+            codes = _unit_codes(getattr(row, column, None))
+            if codes:
+                names = ", ".join((unit_names or {}).get(code, code) for code in codes)
+                notes.append(t(f"rollup_{column}", lang, names=names))
     if not is_missing(row.target):
         notes.append(t("target_is", lang, value=format_value(row.target, lang, measure=measure)))
     word = status_word(row.value_status, lang)
@@ -92,6 +100,13 @@ def indicator_tile(row: Any, year: int, lang: str) -> None:
         notes.append(f"⚠ {word}")
     if notes:
         st.caption(" · ".join(notes))
+
+
+def _unit_codes(value: Any) -> list[str]:
+    """A roll-up's list of unit codes (a list or an array; None or NaN when there is none)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    return [str(code) for code in value]
 
 
 def _tile_help(row: Any, lang: str) -> str:

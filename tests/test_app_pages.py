@@ -15,6 +15,7 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from dashboard import upload
+from etl.cli import main as etl_main
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
@@ -97,6 +98,29 @@ def test_overview_of_a_parent_rolls_up_its_children(app: Callable[..., AppTest])
     labels = [metric.label for metric in at.metric]
     assert any(label.startswith("Tỷ lệ hộ nghèo") for label in labels)
     assert "Tổng hợp từ 9 đơn vị trực thuộc" in _texts(at)
+
+
+def test_overview_names_the_children_a_rolled_up_rate_leaves_out(
+    empty_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ninh Kiều: 120 poor of 1,000 households; Ô Môn: 80 poor, households not reported.
+    The city's rate is 120 / 1,000 × 100 = 12 (Ô Môn left out, and said so), not a mean."""
+    rows: list[list[Any]] = [
+        ["Đơn vị", "Chỉ tiêu", "Năm", "Giá trị"],
+        ["Quận Ninh Kiều", "Số hộ nghèo", 2014, 120],
+        ["Quận Ninh Kiều", "Tổng số hộ", 2014, 1000],
+        ["Quận Ô Môn", "Số hộ nghèo", 2014, 80],
+        ["Thành phố Cần Thơ", "Số đảng viên", 2014, 5],
+    ]
+    path = tmp_path / "ho_ngheo.xlsx"
+    path.write_bytes(_xlsx_bytes(rows))
+    assert etl_main(["load", str(path), "--db", str(empty_db)]) == 0
+    monkeypatch.setenv("WAREHOUSE_DB", str(empty_db))
+    at = _open(unit="92", year="2014")
+    assert not at.exception
+    rate = next(metric for metric in at.metric if metric.label.startswith("Tỷ lệ hộ nghèo"))
+    assert rate.value == "12 %"
+    assert "không tính Quận Ô Môn: thiếu tử số hoặc mẫu số" in _texts(at)
 
 
 def test_unknown_unit_in_link_warns_and_falls_back(app: Callable[..., AppTest]) -> None:

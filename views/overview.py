@@ -43,7 +43,7 @@ if overview is not None and year is not None:
             columns = st.columns(TILES_PER_ROW)
             for column, row in zip(columns, rows[start : start + TILES_PER_ROW], strict=False):
                 with column:
-                    ui.indicator_tile(row, int(year), lang)
+                    ui.indicator_tile(row, int(year), lang, unit_names=names)
 
 if not others.empty:
     st.subheader(t("other_periods_heading", lang))
