@@ -89,7 +89,7 @@ def indicator_tile(
     if getattr(row, "is_rollup", False) is True:
         notes.append(t("rollup_note", lang, n=int(row.n_units)))
         for column in ("missing_parts", "missing_units"):  # children the roll-up lacks
-            codes = _unit_codes(getattr(row, column, None))
+            codes = unit_codes(getattr(row, column, None))
             if codes:
                 names = ", ".join((unit_names or {}).get(code, code) for code in codes)
                 notes.append(t(f"rollup_{column}", lang, names=names))
@@ -102,7 +102,7 @@ def indicator_tile(
         st.caption(" · ".join(notes))
 
 
-def _unit_codes(value: Any) -> list[str]:
+def unit_codes(value: Any) -> list[str]:
     """A roll-up's list of unit codes (a list or an array; None or NaN when there is none)."""
     if value is None or (isinstance(value, float) and value != value):
         return []

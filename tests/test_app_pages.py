@@ -121,6 +121,12 @@ def test_overview_names_the_children_a_rolled_up_rate_leaves_out(
     rate = next(metric for metric in at.metric if metric.label.startswith("Tỷ lệ hộ nghèo"))
     assert rate.value == "12 %"
     assert "không tính Quận Ô Môn: thiếu tử số hoặc mẫu số" in _texts(at)
+    at.switch_page("views/compare.py")
+    at.query_params["indicator"] = "poverty_rate"
+    at.query_params["parent"] = "92"
+    at.run()
+    assert not at.exception
+    assert "Thành phố Cần Thơ: không tính Quận Ô Môn: thiếu tử số hoặc mẫu số" in _texts(at)
 
 
 def test_unknown_unit_in_link_warns_and_falls_back(app: Callable[..., AppTest]) -> None:

@@ -48,6 +48,17 @@ with ui.warehouse(lang) as con:
     own = queries.unit_year_value(con, parent, indicator, int(year))
     series = queries.children_series(con, parent, indicator, lang)
     windows = queries.campaigns(con, lang, unit=parent, kinds=SHADED_KINDS)
+    gaps = (
+        {  # children the parent's combined value lacks, by kind
+            column: ui.unit_codes(own.get(column)) for column in ("missing_parts", "missing_units")
+        }
+        if own and own.get("is_rollup")
+        else {}
+    )
+    unit_names: dict[str, str] = {}
+    if any(gaps.values()):
+        catalogue = queries.catalogue_units(con, lang)
+        unit_names = dict(zip(catalogue["unit_code"], catalogue["unit_name"], strict=True))
 
 measure = info.get("measure")
 highlight = state.peek("unit")
@@ -58,6 +69,10 @@ if sentence:
     st.markdown(sentence)
 if (ranked["value_status"] != "reported").any():
     st.caption(t("illustrative_banner", lang))
+for column, codes in gaps.items():  # the parent's line combines its children: name gaps
+    if codes:
+        names = ", ".join(unit_names.get(code, code) for code in codes)
+        st.caption(f"{parent_names[parent]}: {t(f'rollup_{column}', lang, names=names)}")
 reference = (parent_names[parent], own["value"]) if own else None
 st.plotly_chart(
     charts.ranked_bar(
