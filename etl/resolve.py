@@ -804,8 +804,8 @@ class Resolver:
     def _check_totals(self, table: SheetTable, frame: pd.DataFrame) -> None:
         """Warn where a total row differs from the sum of the rows of its column."""
         totals = table.total_cells
-        if totals is None or frame.empty:
-            return
+        if totals is None or not len(totals) or frame.empty:
+            return  # nothing to compare (and no sums to make over a large table)
         unread: dict[int, _RecordError] = {}  # a total we cannot read is not stored either
         values = self._column_values(totals, unread)
         unread.update({i: _MISSING_VALUE for i, v in enumerate(values) if v is None})
