@@ -86,19 +86,23 @@ class SheetFormats:
 
     ``percent``: numeric cells with a percent format; ``legacy``: text cells in a legacy
     font, with the encoding ("tcvn3", "tcvn3_upper", "vni"); ``errors``: error cells of an
-    .xls with their text ("#DIV/0!").
+    .xls with their text ("#DIV/0!"); ``extent``: for an .xls, (rows, columns) from A1 to
+    its last cell holding something (not a blank formatted one), so the reader can hold
+    the sheet against the cell limit before calamine allocates its grid.
     """
 
     percent: frozenset[Position] = frozenset()
     legacy: dict[Position, str] = field(default_factory=dict)
     errors: dict[Position, str] = field(default_factory=dict)
+    extent: tuple[int, int] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.percent or self.legacy or self.errors)
 
 
 def read_cell_formats(path: Path) -> dict[str, SheetFormats]:
-    """Sheet name → :class:`SheetFormats`, for the sheets that have something to say.
+    """Sheet name → :class:`SheetFormats`, for the sheets that have something to say (and
+    every sheet of an .xls, for its extent).
 
     .xlsx/.xlsm and .xls only; ``{}`` for .ods, .csv and .txt. Raises
     :class:`etl.errors.ReadError` for a file that cannot be read.
@@ -443,8 +447,7 @@ def _xls_sheets(book: Any) -> dict[str, SheetFormats]:
     for index, name in enumerate(book.sheet_names()):
         formats = _xls_sheet(book.sheet_by_index(index), styles)
         book.unload_sheet(index)
-        if formats and name not in result:
-            result[name] = formats
+        result.setdefault(name, formats)  # every sheet: each has its extent
     return result
 
 
@@ -468,6 +471,9 @@ def _xls_styles(book: Any) -> _Styles:
     return _Styles(frozenset(percent), legacy)
 
 
+_EMPTY_TYPES = bytes((xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK))
+
+
 def _xls_sheet(sheet: Any, styles: _Styles) -> SheetFormats:
     found = _Found(styles)
     errors: dict[Position, str] = {}
@@ -476,8 +482,12 @@ def _xls_sheet(sheet: Any, styles: _Styles) -> SheetFormats:
         wanted.add(xlrd.XL_CELL_NUMBER)
     if styles.legacy:
         wanted.add(xlrd.XL_CELL_TEXT)
+    last_row = last_col = 0
     for row in range(sheet.nrows):
         types = sheet.row_types(row)
+        width = len(bytes(types).rstrip(_EMPTY_TYPES))  # up to its last cell with content
+        if width:
+            last_row, last_col = row + 1, max(last_col, width)
         if not any(kind in types for kind in wanted):  # a C-speed test per row
             continue
         for col, kind in enumerate(types):
@@ -491,4 +501,4 @@ def _xls_sheet(sheet: Any, styles: _Styles) -> SheetFormats:
                 found.cell((row, col), sheet.cell_xf_index(row, col), b"n")
             elif sheet.cell_value(row, col):  # text, not empty
                 found.cell((row, col), sheet.cell_xf_index(row, col), b"s")
-    return SheetFormats(frozenset(found.percent), found.legacy, errors)
+    return SheetFormats(frozenset(found.percent), found.legacy, errors, (last_row, last_col))

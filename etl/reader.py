@@ -23,8 +23,7 @@ abort the process, no exception):
   wrong) is measured, and the workbook is refused when the sheets together need more than
   ``max_cells`` cells (:mod:`etl.sheet_scan`). With inflating, this costs about 0.3 µs a
   cell, about a third of calamine's own time.
-  For .xls the extent is calamine's, checked before ``to_python``; calamine has then
-  already allocated the sheet's grid, at most 65,536 × 256 cells (about 0.5 GB): a gap.
+  For .xls the extent is measured by xlrd, which reads the file first (see below).
 
 What only the cells' formats say (:mod:`etl.cell_formats`, .xlsx/.xlsm/.xls) is applied to
 the values: a number shown as a percent (0.125 as 12.5 %) is read as that percent, 12.5;
@@ -281,6 +280,10 @@ def _read_spreadsheet(path: Path, limits: _Limits, report: SheetProgress) -> lis
     # that is no zip is most often password-protected: calamine says so.)
     xls = path.suffix.lower() == ".xls"
     formats = read_cell_formats(path) if zipped or xls else {}
+    budget = _CellBudget(limits.cells)  # for an .xls, xlrd's extents: before calamine's grid
+    for name, sheet_formats in formats.items():
+        if sheet_formats.extent is not None:
+            budget.spend(name, *sheet_formats.extent)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
         with workbook:

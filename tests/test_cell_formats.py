@@ -25,7 +25,7 @@ import python_calamine
 import xlwt
 from openpyxl.styles import Font
 
-from etl import cell_formats
+from etl import cell_formats, reader
 from etl.cell_formats import SheetFormats, is_percent_format, read_cell_formats
 from etl.errors import ReadError
 from etl.reader import Grid, read_workbook
@@ -476,13 +476,42 @@ def test_xls_percent_formats_legacy_fonts_and_error_cells(
             legacy={(1, 0): "tcvn3", (2, 0): "tcvn3_upper", (3, 0): "vni"},
             errors={(1, 2): "#DIV/0!", (2, 2): "#REF!", (3, 2): "#N/A", (4, 2): "#VALUE!"}
             | {(5, 2): "#DIV/0!"},
+            extent=(7, 3),  # A1 to C7, the uncalculated formula
         ),
-        "Ẩn": SheetFormats(percent=frozenset({(2, 3)})),
+        "Ẩn": SheetFormats(percent=frozenset({(2, 3)}), extent=(3, 4)),
+        "Trống": SheetFormats(extent=(1, 1)),
     }
     assert_fits_calamine(path, formats)
     rows = grids(path)["Tỷ lệ"]
     assert [rows[row][2] for row in range(1, 6)] == [""] * 5  # calamine: just empty
     assert capsys.readouterr() == ("", "")  # xlrd's warnings go nowhere, not to stdout
+
+
+def test_an_xls_over_the_cell_limit_is_refused_before_calamine_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One value at A1 and one at IV65536 span 65,536 × 256 cells (calamine would allocate
+    them all); formatted blank cells further out do not count."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Báo cáo")
+    sheet.write(0, 0, "Đơn vị")
+    sheet.write(65535, 255, 1)
+    book.add_sheet("Nhỏ").write(9, 4, "x")
+    sheet_blank = book.add_sheet("Trắng")
+    sheet_blank.write(0, 0, 1)
+    sheet_blank.write(65535, 255, None, xlwt.easyxf("borders: left thin"))  # blank, styled
+    path = tmp_path / "rong.xls"
+    book.save(str(path))
+    formats = read_cell_formats(path)
+    extents = {name: found.extent for name, found in formats.items()}
+    assert extents == {"Báo cáo": (65536, 256), "Nhỏ": (10, 5), "Trắng": (1, 1)}
+    monkeypatch.setattr(
+        reader.calamine.CalamineWorkbook, "from_path", lambda *_: pytest.fail("calamine ran")
+    )
+    with pytest.raises(ReadError) as refused:
+        read_workbook(path)
+    assert (refused.value.key, refused.value.sheet) == ("sheet_too_many_cells", "Báo cáo")
+    assert refused.value.params == {"rows": 65536, "cols": 256, "limit": 5_000_000}
 
 
 def xls_bytes(tmp_path: Path) -> bytes:
