@@ -265,7 +265,6 @@ class Resolver:
         self.defaults = defaults
         self.result = Resolved()
         self._seen = pd.DataFrame(columns=[*KEY, "source_sheet", "source_cell"])
-        self._keys_unique = False  # set by _frame: its rows have no key twice
         self._reported: set[tuple[str, str, str]] = set()
         self._values = _Memo(_parse_raw_number)
         self._periods = _Memo(self._parse_period)
@@ -346,10 +345,10 @@ class Resolver:
             if err is not _MISSING_VALUE:
                 self.problem(table.sheet, err.cell, err.key, **err.params)
         keep = [i for i in range(len(cells)) if i not in failures]
-        frame = self._frame(
+        frame, keys_unique = self._frame(
             table, cells, keep, values, indicators, periods, units, statuses, targets
         )
-        return self._without_duplicates(frame)
+        return self._without_duplicates(frame, keys_unique)
 
     # -- one role at a time -------------------------------------------------------------
 
@@ -670,11 +669,12 @@ class Resolver:
 
     # -- assembling ---------------------------------------------------------------------
 
-    def _without_duplicates(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Drop, and report, a second value for the same unit, indicator and period."""
+    def _without_duplicates(self, frame: pd.DataFrame, keys_unique: bool) -> pd.DataFrame:
+        """Drop, and report, a second value for the same unit, indicator and period;
+        ``keys_unique`` says the frame itself holds none twice."""
         keys = frame[KEY]
         seen = self._seen
-        if seen.empty and self._keys_unique:  # the usual first table: nothing to compare
+        if seen.empty and keys_unique:  # the usual first table: nothing to compare
             self._seen = frame[[*KEY, "source_sheet", "source_cell"]]
             return frame
         duplicated = keys.duplicated(keep="first").to_numpy()
@@ -711,7 +711,8 @@ class Resolver:
         units: list[Any],
         statuses: list[str],
         targets: list[float | None],
-    ) -> pd.DataFrame:
+    ) -> tuple[pd.DataFrame, bool]:
+        """The rows of the kept cells, and whether no (unit, indicator, period) is twice."""
         unit_names = {code: entry.name_vi for code, entry in self.catalogue.units.items()}
         indicator_names = {c: e.name_vi for c, e in self.catalogue.indicators.items()}
 
@@ -732,7 +733,7 @@ class Resolver:
             len(spans), 1
         ) + span_codes[period_codes]
         keys.sort()  # faster than np.unique here
-        self._keys_unique = not (keys[1:] == keys[:-1]).any()
+        keys_unique = not (keys[1:] == keys[:-1]).any()
 
         def period_part(attribute: str, kind: pa.DataType) -> pa.Array:
             parts = [getattr(period, attribute) for period in distinct_periods]
@@ -779,7 +780,7 @@ class Resolver:
                 "is_preliminary": preliminary,
             }
         )
-        return pd.concat([texts.to_pandas(), others], axis=1)[ROW_COLUMNS]
+        return pd.concat([texts.to_pandas(), others], axis=1)[ROW_COLUMNS], keys_unique
 
     def _check_ratios(self, table: SheetTable, frame: pd.DataFrame) -> None:
         """Warn where a ratio column disagrees with its actual and plan columns."""
