@@ -45,6 +45,7 @@ import pandas as pd
 
 from etl.batches import rollback_batch
 from etl.cli import main as etl_main
+from etl.load import SUPERSEDE_CURRENT
 from etl.warehouse import fetch_value, open_for_reading, open_warehouse
 
 GENERATOR_VERSION = 1
@@ -533,17 +534,7 @@ def store(
     con.register("new_batches", batches)
     con.register("incoming_rows", incoming)
     sql(f"INSERT INTO batch ({', '.join(batches.columns)}) SELECT * FROM new_batches")
-    sql(
-        """
-        UPDATE observation SET is_current = false
-        FROM incoming_rows n
-        WHERE observation.is_current
-          AND observation.unit_code = n.unit_code
-          AND observation.indicator_code = n.indicator_code
-          AND observation.period_start = n.period_start
-          AND observation.period_end = n.period_end
-        """
-    )
+    sql(SUPERSEDE_CURRENT)  # as etl load does
     sql(
         f"""
         INSERT INTO observation

@@ -377,6 +377,18 @@ def _num(value: float | None) -> str:
     return "—" if value is None else vn_number(value)
 
 
+# The values ``incoming_rows`` replace stop being current (history keeps them).
+SUPERSEDE_CURRENT = """
+UPDATE observation SET is_current = false
+FROM incoming_rows n
+WHERE observation.is_current
+  AND observation.unit_code = n.unit_code
+  AND observation.indicator_code = n.indicator_code
+  AND observation.period_start = n.period_start
+  AND observation.period_end = n.period_end
+"""
+
+
 def _store(
     con: duckdb.DuckDBPyConnection,
     rows: pa.Table,
@@ -402,17 +414,7 @@ def _store(
             )
         )
         con.register("incoming_rows", rows)
-        con.execute(
-            """
-            UPDATE observation SET is_current = false
-            FROM incoming_rows n
-            WHERE observation.is_current
-              AND observation.unit_code = n.unit_code
-              AND observation.indicator_code = n.indicator_code
-              AND observation.period_start = n.period_start
-              AND observation.period_end = n.period_end
-            """
-        )
+        con.execute(SUPERSEDE_CURRENT)
         con.execute(
             """
             INSERT INTO observation
