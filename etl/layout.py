@@ -596,60 +596,104 @@ def _is_group_row(stt: str, key_value: Any, oracle: Oracle | None) -> bool:
 
 def _read_records(rows: list[list[Any]], table: SheetTable, oracle: Oracle | None) -> None:
     """Sort the rows under the header into data, total, group and skipped rows, then
-    build the value cells of the data rows and of the total rows."""
-    key_col = table.columns[table.key_role]
-    value_cols = _value_columns(table)
+    build the value cells of the data rows and of the total rows.
+
+    Column by column rather than row by row: each distinct key or first cell is judged
+    once, which matters for a sheet of 200,000 rows.
+    """
     first_data_row = table.header_row + 1
-    data: list[int] = []
-    totals: list[int] = []
-    kinds: dict[Any, str] = {}  # key value → "data", "blank" or "total", judged once
-
-    def kind_of(value: Any) -> str:
-        if is_blank(value):
-            return "blank"
-        if table.key_role == "unit" and fold(value) in TOTAL_ROW_NAMES:
-            return "total"
-        return "data"
-
-    footnotes: dict[Any, bool] = {}  # a row's first filled cell → does it start a footnote
-    stt_col = table.columns.get("row_number")
-    for row_index in range(first_data_row, len(rows)):
-        row = rows[row_index]
-        if _BLANK.issuperset(row):
-            continue
-        first = row[0]
-        if first == "" or first is None:
-            first = _first_filled(row)
-        footnote = footnotes.get(first)
-        if footnote is None:
-            footnote = footnotes[first] = type(first) is str and fold(first).startswith(
-                FOOTNOTE_PREFIXES
-            )
-        if footnote:
-            break
-        table.last_row = row_index
-        if row_index <= first_data_row + 1 and _is_numbering_row(row):
-            continue
-        key_value = row[key_col] if key_col < len(row) else None
-        kind = kinds.get(key_value)
-        if kind is None:
-            kind = kinds[key_value] = kind_of(key_value)
-        if kind == "blank":
-            if any(not is_blank(_at(row, col)) for col in value_cols):
-                table.rows_without_unit.append(Cell(key_value, row_index, key_col))
-            continue
-        if kind == "total":
-            table.total_rows.append(Cell(key_value, row_index, key_col))
-            totals.append(row_index)
-            continue
-        if stt_col is not None:
-            stt = _at(row, stt_col)
-            if type(stt) is str and _is_group_row(stt, key_value, oracle):
-                table.group_rows.append(Cell(key_value, row_index, key_col))
+    end = _footnotes_start(rows, first_data_row)
+    table.last_row = next(
+        (i for i in range(end - 1, first_data_row - 1, -1) if not _BLANK.issuperset(rows[i])),
+        table.last_row,
+    )
+    body = range(first_data_row, end)
+    numbering = {i for i in body[:2] if _is_numbering_row(rows[i])}
+    key_col = table.columns[table.key_role]
+    keys = _column(rows[first_data_row:end], key_col)
+    kinds = {key: _key_kind(key, table.key_role) for key in set(keys)}
+    skipped = numbering | _group_rows(rows, body, keys, numbering, table, oracle)
+    data, totals = list(body), []
+    if set(kinds.values()) != {"data"}:  # blank, total or unit-less rows among them
+        value_cols = _value_columns(table)
+        for i, key in zip(body, keys, strict=True):
+            kind = kinds[key]
+            if kind == "data" or i in numbering:
                 continue
-        data.append(row_index)
+            skipped.add(i)
+            if kind == "total":
+                table.total_rows.append(Cell(key, i, key_col))
+                totals.append(i)
+            elif any(not is_blank(_at(rows[i], col)) for col in value_cols):
+                table.rows_without_unit.append(Cell(key, i, key_col))
+    if skipped:
+        data = [i for i in data if i not in skipped]
     table.cells = _cells(rows, data, table)
     table.total_cells = _cells(rows, totals, table)
+
+
+def _footnotes_start(rows: list[list[Any]], start: int) -> int:
+    """The first row from ``start`` whose first filled cell begins a footnote or source
+    line ("Ghi chú:", "Nguồn:"); the rows' count when none does."""
+    firsts = _column(rows[start:], 0)
+    begins = {first: _begins_footnote(first) for first in set(firsts)}
+    if not any(begins.values()) and not _BLANK.intersection(begins):
+        return len(rows)  # the usual table: no footnote, and every row starts filled
+    for offset, first in enumerate(firsts):
+        if begins[first]:
+            return start + offset
+        if first in _BLANK:  # the first cell is empty: look further along the row
+            row = rows[start + offset]
+            if not _BLANK.issuperset(row) and _begins_footnote(_first_filled(row)):
+                return start + offset
+    return len(rows)
+
+
+def _column(rows: list[list[Any]], col: int) -> list[Any]:
+    """The cells of one column, None where a (ragged CSV) row is too short."""
+    if rows and min(map(len, rows)) > col:
+        return list(map(itemgetter(col), rows))
+    return [row[col] if col < len(row) else None for row in rows]
+
+
+def _begins_footnote(value: Any) -> bool:
+    return type(value) is str and fold(value).startswith(FOOTNOTE_PREFIXES)
+
+
+def _key_kind(key: Any, key_role: str) -> str:
+    """What a row is by its key: "blank", "total" (a unit column's total) or "data"."""
+    if is_blank(key):
+        return "blank"
+    if key_role == "unit" and fold(key) in TOTAL_ROW_NAMES:
+        return "total"
+    return "data"
+
+
+def _group_rows(
+    rows: list[list[Any]],
+    body: range,
+    keys: list[Any],
+    numbering: set[int],
+    table: SheetTable,
+    oracle: Oracle | None,
+) -> set[int]:
+    """The region or group headings numbered I, II… among data rows; their cells noted."""
+    stt_col = table.columns.get("row_number")
+    if stt_col is None:
+        return set()
+    found = set()
+    judged: dict[tuple[str, Any], bool] = {}
+    for i, key in zip(body, keys, strict=True):
+        stt = _at(rows[i], stt_col)
+        if type(stt) is not str or is_blank(key) or i in numbering:
+            continue
+        group = judged.get((stt, key))
+        if group is None:
+            group = judged[(stt, key)] = _is_group_row(stt, key, oracle)
+        if group and _key_kind(key, table.key_role) == "data":
+            table.group_rows.append(Cell(key, i, table.columns[table.key_role]))
+            found.add(i)
+    return found
 
 
 def _value_columns(table: SheetTable) -> list[int]:
@@ -673,12 +717,13 @@ def _cells(rows: list[list[Any]], data: list[int], table: SheetTable) -> Cells:
     if table.layout == "long":
         value_col = table.columns["value"]
         values = list(map(itemgetter(value_col), padded))
-        filled = [i for i, value in enumerate(values) if type(value) is float or _filled(value)]
-        if len(filled) == len(padded):  # every row has its value: the columns as they are
+        empty = {value for value in set(values) if not _filled(value)}  # each judged once
+        if not empty:  # every row has its value: the columns as they are
             value_rows = list(data)
             cells = Cells(value=Column(values, value_rows, [value_col] * len(data)))
             _add_role_columns(cells, table, padded, value_rows)
             return cells
+        filled = [i for i, value in enumerate(values) if value not in empty]
         picks = list(zip(filled, [value_col] * len(filled), strict=True))
     else:
         picks = [

@@ -331,9 +331,9 @@ class Resolver:
         rows of the cells that passed."""
         failures: dict[int, _RecordError] = {}
         values = self._column_values(cells, failures)
-        for i, parsed in enumerate(values):
-            if parsed is None:
-                failures.setdefault(i, _MISSING_VALUE)  # not stored, and nothing else to check
+        if None in values:  # a missing value is not stored, and nothing else is checked
+            for i in (i for i, parsed in enumerate(values) if parsed is None):
+                failures.setdefault(i, _MISSING_VALUE)
         indicators = self._column_indicators(table, cells, failures)
         periods = self._column_periods(table, cells, failures)
         units = self._column_units(table, cells, periods, failures)
@@ -344,7 +344,10 @@ class Resolver:
             err = failures[i]
             if err is not _MISSING_VALUE:
                 self.problem(table.sheet, err.cell, err.key, **err.params)
-        keep = [i for i in range(len(cells)) if i not in failures]
+        if failures:
+            keep = [i for i in range(len(cells)) if i not in failures]
+        else:
+            keep = list(range(len(cells)))
         frame, keys_unique = self._frame(
             table, cells, keep, values, indicators, periods, units, statuses, targets
         )
@@ -747,20 +750,6 @@ class Resolver:
         else:
             kept_letters = pa.array([cell_name(0, cols)[:-1]] * len(keep), pa.string())
         row_numbers = pa.array(np.asarray(kept(rows), dtype=np.int64) + 1).cast(pa.string())
-        texts = pa.table(  # Arrow from distinct values and codes: far faster than from lists
-            {
-                "unit_code": pa.array(units_seen, pa.string()).take(unit_at),
-                "unit_name": pa.array([unit_names[u] for u in units_seen]).take(unit_at),
-                "indicator_code": pa.array(indicators_seen, pa.string()).take(indicator_at),
-                "indicator_name": pa.array(
-                    [indicator_names[code] for code in indicators_seen], pa.string()
-                ).take(indicator_at),
-                "period_type": period_part("period_type", pa.string()),
-                "period_label": period_part("label_vi", pa.string()),
-                "source_sheet": pa.array([table.sheet] * len(keep), pa.string()),
-                "source_cell": pc.binary_join_element_wise(kept_letters, row_numbers, ""),
-            }
-        )
         preliminary = period_part("is_preliminary", pa.bool_()).to_numpy(zero_copy_only=False)
         if set(kept_statuses) <= {"reported"}:  # the usual case: no status column
             illustrative = np.zeros(len(keep), dtype=bool)
@@ -768,19 +757,31 @@ class Resolver:
             status_array = np.asarray(kept_statuses, dtype=object)
             illustrative = status_array == "illustrative"
             preliminary = preliminary | (status_array == "preliminary")
-        others = pd.DataFrame(
-            {
-                "period_start": period_part("start", pa.date32()).to_pandas(date_as_object=True),
-                "period_end": period_part("end", pa.date32()).to_pandas(date_as_object=True),
-                "value": [value for value, _ in kept_values],
-                "qualifier": [qualifier for _, qualifier in kept_values],
-                "target": kept(targets),
-                "note": kept(cells.note) if cells.note else [None] * len(keep),
-                "is_illustrative": illustrative,
-                "is_preliminary": preliminary,
-            }
-        )
-        return pd.concat([texts.to_pandas(), others], axis=1)[ROW_COLUMNS], keys_unique
+        numbers, qualifiers = zip(*kept_values, strict=True) if kept_values else ((), ())
+        columns = {  # Arrow from distinct values and codes: far faster than from lists
+            "unit_code": pa.array(units_seen, pa.string()).take(unit_at),
+            "unit_name": pa.array([unit_names[u] for u in units_seen]).take(unit_at),
+            "indicator_code": pa.array(indicators_seen, pa.string()).take(indicator_at),
+            "indicator_name": pa.array(
+                [indicator_names[code] for code in indicators_seen], pa.string()
+            ).take(indicator_at),
+            "period_type": period_part("period_type", pa.string()),
+            "period_label": period_part("label_vi", pa.string()),
+            "value": pa.array(numbers, pa.float64()),
+            "qualifier": pa.array(qualifiers, pa.string()),
+            "target": pa.array(kept(targets), pa.float64()),
+            "note": pa.array(kept(cells.note) if cells.note else [None] * len(keep), pa.string()),
+            "is_illustrative": pa.array(illustrative, pa.bool_()),
+            "is_preliminary": pa.array(preliminary, pa.bool_()),
+            "source_sheet": pa.array([table.sheet] * len(keep), pa.string()),
+            "source_cell": pc.binary_join_element_wise(kept_letters, row_numbers, ""),
+        }
+        names = [name for name in ROW_COLUMNS if name in columns]
+        frame = pa.table([columns[name] for name in names], names=names).to_pandas()
+        for name, attribute in (("period_start", "start"), ("period_end", "end")):
+            dates = np.array([getattr(period, attribute) for period in distinct_periods], object)
+            frame.insert(ROW_COLUMNS.index(name), name, dates[period_codes])  # few distinct
+        return frame, keys_unique
 
     def _check_ratios(self, table: SheetTable, frame: pd.DataFrame) -> None:
         """Warn where a ratio column disagrees with its actual and plan columns."""

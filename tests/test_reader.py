@@ -352,6 +352,31 @@ def test_fast_scan_measures_the_extent_of_cells_with_content_only() -> None:
     assert (scan.rows, scan.cols) == (7, 27)
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<row r="9"><c r="Z9" x="/>"><v>1</v></c></row>',  # "/>" inside an attribute value
+        '<row r="9"><c r="Z9">/><v>1</v></c></row>',  # "/>" as text before the value
+        '<row r="9">\n  <c r="Z9" s="1" >\n    <v>1</v>\n  </c>\n</row>',  # pretty-printed
+    ],
+)
+def test_fast_scan_finds_a_cell_with_content_however_its_tag_ends(cells: str) -> None:
+    sheet_xml = worksheet('<row r="1"><c r="A1"><v>1</v></c><c r="B1"/></row>' + cells).encode()
+    fast = sheet_scan.scan_xlsx_sheet(lambda: iter([sheet_xml]))
+    slow = sheet_scan.scan_xlsx_sheet_slowly(iter([sheet_xml]))
+    assert (fast.rows, fast.cols) == (slow.rows, slow.cols) == (9, 26)
+
+
+def test_fast_scan_leaves_out_cells_that_end_empty() -> None:
+    sheet_xml = worksheet(
+        '<row r="1"><c r="A1"><v>1</v></c></row>'
+        '<row r="5"><c r="E5" x=">"></c><c r="F5" s="1" /><c r="G5"/>\n</row>'
+    ).encode()
+    fast = sheet_scan.scan_xlsx_sheet(lambda: iter([sheet_xml]))
+    slow = sheet_scan.scan_xlsx_sheet_slowly(iter([sheet_xml]))
+    assert (fast.rows, fast.cols) == (slow.rows, slow.cols) == (1, 1)
+
+
 def ods(path: Path, tables: str) -> Path:
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
