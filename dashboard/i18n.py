@@ -544,6 +544,15 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+def register(strings: dict[str, tuple[str, str]]) -> None:
+    """Add a feature module's strings (Vietnamese, English) beside these; a key may be
+    defined once only, so two modules cannot silently give one key two meanings."""
+    clash = sorted(set(strings) & set(STRINGS))
+    if clash:
+        raise ValueError(f"strings defined twice: {', '.join(clash)}")
+    STRINGS.update(strings)
+
+
 def normalize_lang(value: Any) -> str:
     """``en`` for English, otherwise the default ``vi``."""
     return "en" if isinstance(value, str) and value.strip().lower() == "en" else DEFAULT_LANG

@@ -30,6 +30,14 @@ def current_lang() -> str:
     return normalize_lang(st.query_params.get("lang", DEFAULT_LANG))
 
 
+PRESENT = "present"  # the query parameter of presentation mode: ``present=1``
+
+
+def presenting() -> bool:
+    """Whether the page is shown in presentation mode (large type, no sidebar)."""
+    return st.query_params.get(PRESENT) == "1"
+
+
 def peek(name: str) -> str | None:
     """The value of ``name`` in the URL or, failing that, chosen earlier in this session."""
     return _requested(name)[0]

@@ -61,6 +61,26 @@ def warehouse(lang: str, *, require_data: bool = True) -> Iterator[queries.Conne
         con.close()
 
 
+CHART_CONFIG = {"displaylogo": False}
+PRESENTATION_FONT_SCALE = 1.4
+PRESENTATION_CHART_HEIGHT = 600  # px: one chart fills a 1280×720 projector screen
+
+
+def show_chart(fig: Any, *, key: str, **chart_args: Any) -> Any:
+    """``st.plotly_chart`` as every page draws charts: the figure's own colours, no Plotly
+    logo, and in presentation mode larger type and one chart to a screen. Extra arguments
+    (``on_select``...) go to ``st.plotly_chart``; its return value is returned."""
+    if state.presenting():
+        font = fig.layout.font.size or 16
+        title = fig.layout.title.font.size or 21
+        fig.update_layout(
+            font_size=round(font * PRESENTATION_FONT_SCALE),
+            title_font_size=round(title * PRESENTATION_FONT_SCALE),
+            height=max(PRESENTATION_CHART_HEIGHT, fig.layout.height or 0),
+        )
+    return st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG, **chart_args)
+
+
 def indicator_tile(
     row: Any, year: int, lang: str, unit_names: dict[str, str] | None = None
 ) -> None:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import ast
 import csv
+import importlib
+import pkgutil
 import string
 from pathlib import Path
 
 import pytest
 
+import dashboard
 from dashboard import charts, i18n, upload
 from dashboard.i18n import STRINGS, normalize_lang, t, t_or
+
+for _module in pkgutil.iter_modules(dashboard.__path__):  # each registers its own strings
+    importlib.import_module(f"dashboard.{_module.name}")
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
@@ -86,3 +92,9 @@ def test_language_codes() -> None:
     assert normalize_lang("vi") == "vi"
     assert normalize_lang(None) == "vi"
     assert i18n.LANGS == ("vi", "en")
+
+
+def test_a_feature_module_cannot_redefine_a_string() -> None:
+    with pytest.raises(ValueError, match="page_overview"):
+        i18n.register({"page_overview": ("Khác", "Other")})
+    assert i18n.t("page_overview", "en") == "Overview"

@@ -8,7 +8,6 @@ from dashboard import charts, narrative, queries, state, stats, ui
 from dashboard.formatting import format_window
 from dashboard.i18n import t
 
-CHART_CONFIG = {"displaylogo": False}
 SPANS = ("all", "1", "2", "3", "4", "5")
 
 lang = state.current_lang()
@@ -79,7 +78,7 @@ st.markdown(
 )
 if result.n_illustrative:
     st.warning(t("ba_illustrative", lang, n=result.n_illustrative))
-st.plotly_chart(
+ui.show_chart(
     charts.unit_series_chart(
         series,
         lang,
@@ -91,8 +90,6 @@ st.plotly_chart(
         campaign_window=(chosen.start_date, chosen.end_date),
     ),
     key="series_chart",
-    theme=None,
-    config=CHART_CONFIG,
 )
 st.subheader(t("ba_table_heading", lang))
 ui.table(

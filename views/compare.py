@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import charts, narrative, queries, state, ui
 from dashboard.i18n import t
 
-CHART_CONFIG = {"displaylogo": False}
 SHADED_KINDS = ("review", "restructure")
 
 lang = state.current_lang()
@@ -74,7 +73,7 @@ for column, codes in gaps.items():  # the parent's line combines its children: n
         names = ", ".join(unit_names.get(code, code) for code in codes)
         st.caption(f"{parent_names[parent]}: {t(f'rollup_{column}', lang, names=names)}")
 reference = (parent_names[parent], own["value"]) if own else None
-st.plotly_chart(
+ui.show_chart(
     charts.ranked_bar(
         ranked,
         lang,
@@ -84,10 +83,8 @@ st.plotly_chart(
         highlight=highlight,
     ),
     key="ranked_chart",
-    theme=None,
-    config=CHART_CONFIG,
 )
-st.plotly_chart(
+ui.show_chart(
     charts.lines_over_time(
         series,
         lang,
@@ -99,8 +96,6 @@ st.plotly_chart(
         highlight=highlight,
     ),
     key="lines_chart",
-    theme=None,
-    config=CHART_CONFIG,
 )
 with st.expander(t("table_of_ranking", lang)):
     ui.table(

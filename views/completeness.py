@@ -7,7 +7,6 @@ import streamlit as st
 from dashboard import completeness, queries, state, ui
 from dashboard.i18n import t, t_or
 
-CHART_CONFIG = {"displaylogo": False}
 ALL_GROUPS = "all"
 
 lang = state.current_lang()
@@ -124,11 +123,9 @@ if summary.n_illustrative or summary.n_preliminary:
             preliminary=summary.n_preliminary,
         )
     )
-st.plotly_chart(
+ui.show_chart(
     completeness.grid_figure(cells, period, lang, title=title),
     key="completeness_grid",
-    theme=None,
-    config=CHART_CONFIG,
 )
 st.caption(t("completeness_expected_note", lang))
 
