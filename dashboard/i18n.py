@@ -37,6 +37,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "year_range": ("Khoảng năm", "Years"),
     "period": ("Kỳ báo cáo", "Period"),
     "campaign": ("Đợt kiểm điểm", "Campaign"),
+    "campaigns_shown": ("Đợt tô màu trên biểu đồ", "Campaigns shaded on the charts"),
     "years_each_side": ("Số năm mỗi phía", "Years on each side"),
     "all_years": ("Tất cả", "All"),
     "view": ("Dạng bảng", "Layout"),

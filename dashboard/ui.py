@@ -264,3 +264,20 @@ def choose_indicator(indicators: pd.DataFrame, lang: str) -> str | None:
         default=queries.default_indicator(indicators),
         format_func=lambda code: names[code],
     )
+
+
+def choose_campaigns(windows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The campaign windows the page's time charts shade: every one unless switched off in
+    a multiselect keyed ``campaigns`` (in the URL as codes separated by commas)."""
+    if windows.empty:
+        return windows
+    names = dict(zip(windows["campaign_code"], windows["campaign_name"], strict=True))
+    shown = state.choose_many(
+        "campaigns",
+        list(names),
+        label=t("campaigns_shown", lang),
+        lang=lang,
+        default=list(names),
+        format_func=lambda code: f"{code} — {names[code]}",
+    )
+    return windows[windows["campaign_code"].isin(shown)]
