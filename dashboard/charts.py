@@ -3,7 +3,9 @@
 Conventions: large fonts; numbers in hover text and labels formatted like the rest
 of the page (``9,52 %``); a yearly value is drawn at the middle of its year;
 illustrative values have hollow markers (and hatched bars), preliminary ones
-diamonds, with a legend entry saying so; campaign windows are shaded bands.
+diamonds, bounds and approximate values their own shapes (triangles, a cross), with a
+legend entry saying so; campaign windows are shaded bands; where a series continues
+through the successor map a dashed line marks the break (:mod:`dashboard.chart_marks`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import chart_marks
 from dashboard.formatting import (
     format_period,
     format_value,
@@ -83,22 +86,55 @@ def ranked_bar(
     title: str | None = None,
     reference: tuple[str, float] | None = None,
     highlight: str | None = None,
+    target: tuple[str, float] | None = None,
 ) -> go.Figure:
     """Horizontal bars, best at the top (``ranked`` ordered by ``rank``, as from
-    :func:`dashboard.queries.compare_children`).
+    :func:`dashboard.queries.compare_children` or :func:`dashboard.ranking.rank_children`).
 
     ``reference`` = (label, value) draws a dashed line, e.g. the parent's own value;
-    ``highlight`` is a unit code drawn in a stronger colour.
+    ``target`` = (label, value) a solid green line, the target; rows' own ``target``
+    values other than that are marked on their bars. ``highlight`` is a unit code drawn
+    outlined and in bold. Each bar's category and ``customdata[0]`` is its unit code
+    (what a click selects); its label is the unit's name, after its ``rank`` and followed
+    by its ``movement_label`` (▲2, ▼1, =, mới; green up, red down) where the frame has
+    those columns. The legend names illustrative and preliminary bars whenever any is
+    shown (they are hatched).
     """
     ranked = ranked.dropna(subset=["value"])
-    order = list(ranked["unit_name"])
+    codes = [str(code) for code in ranked["unit_code"]]
+    movement_colors = {1: "#2ca02c", -1: "#d62728", 0: "#6b7280"}
+    new_color = "#1f77b4"
+
+    def present(value: Any) -> bool:
+        return value is not None and not pd.isna(value)
+
+    def tick(row: Any) -> str:
+        name = f"<b>{row.unit_name}</b>" if row.unit_code == highlight else str(row.unit_name)
+        rank: Any = getattr(row, "rank", None)
+        if present(rank):
+            name = f"{int(rank)}. {name}"
+        label = getattr(row, "movement_label", "")
+        if not isinstance(label, str) or not label:
+            return name
+        move: Any = getattr(row, "movement", None)
+        color = movement_colors[(int(move) > 0) - (int(move) < 0)] if present(move) else new_color
+        return f"{name}  <span style='color:{color}'>{label}</span>"
+
+    def rank_text(row: Any) -> str:
+        rank: Any = getattr(row, "rank", None)
+        if not present(rank):
+            return ""
+        label = getattr(row, "movement_label", "")
+        after = f" ({label})" if isinstance(label, str) and label else ""
+        return f"<br>{t('col_rank', lang)} {int(rank)}{after}"
+
     fig = go.Figure()
     for status, part in ranked.groupby("value_status", sort=False):
         outline = [3 if code == highlight else 0 for code in part["unit_code"]]
         fig.add_trace(
             go.Bar(
                 x=part["value"],
-                y=part["unit_name"],
+                y=[str(code) for code in part["unit_code"]],
                 orientation="h",
                 name=_status_legend(str(status), lang),
                 text=[_label(row, lang, measure) for row in part.itertuples()],
@@ -110,33 +146,76 @@ def ranked_bar(
                     pattern=dict(shape=BAR_PATTERNS.get(str(status), ""), fillmode="overlay"),
                 ),
                 customdata=[
-                    with_status(_label(row, lang, measure), row.value_status, lang)
+                    [
+                        str(row.unit_code),
+                        str(row.unit_name),
+                        with_status(_label(row, lang, measure), row.value_status, lang),
+                        rank_text(row),
+                    ]
                     for row in part.itertuples()
                 ],
-                hovertemplate="%{y}: %{customdata}<extra></extra>",
+                hovertemplate="<b>%{customdata[1]}</b>: %{customdata[2]}%{customdata[3]}"
+                "<extra></extra>",
+            )
+        )
+    line_value = float(target[1]) if target is not None and present(target[1]) else None
+    own_targets = ranked.dropna(subset=["target"]) if "target" in ranked else ranked.iloc[:0]
+    if line_value is not None:
+        own_targets = own_targets[own_targets["target"].astype(float) != line_value]
+    if not own_targets.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=own_targets["target"].astype(float),
+                y=[str(code) for code in own_targets["unit_code"]],
+                mode="markers",
+                name=t("legend_target", lang),
+                marker=dict(symbol="line-ns-open", size=34, color=TARGET_COLOR, line=dict(width=4)),
+                customdata=[
+                    [str(row.unit_code), str(row.unit_name)] for row in own_targets.itertuples()
+                ],
+                text=[format_value(v, lang, measure=measure) for v in own_targets["target"]],
+                hovertemplate=f"<b>%{{customdata[1]}}</b>: {t('legend_target', lang)} %{{text}}"
+                "<extra></extra>",
             )
         )
     fig.update_yaxes(
         categoryorder="array",
-        categoryarray=order,
+        categoryarray=codes,
         autorange="reversed",
-        tickvals=order,
-        ticktext=[
-            f"<b>{name}</b>" if code == highlight else name
-            for code, name in zip(ranked["unit_code"], order, strict=True)
-        ],
+        tickvals=codes,
+        ticktext=[tick(row) for row in ranked.itertuples()],
     )
     _value_axis(fig, measure, axis="x")
-    if reference is not None and pd.notna(reference[1]):
-        ref_label, ref_value = reference
-        fig.add_vline(
-            x=float(ref_value),
-            line=dict(color=PARENT_COLOR, dash="dash", width=2),
-            annotation_text=f"{ref_label}: {format_value(ref_value, lang, measure=measure)}",
-            annotation_position="top",
+    fig.update_xaxes(exponentformat="none", separatethousands=True)  # 10.000, not 10k
+    ref_value = float(reference[1]) if reference is not None and present(reference[1]) else None
+    lines = []  # (value, label, colour, dash, width): the parent's value, the target
+    if reference is not None and ref_value is not None:
+        lines.append((ref_value, reference[0], PARENT_COLOR, "dash", 2))
+    if target is not None and line_value is not None:
+        lines.append((line_value, target[0], TARGET_COLOR, "solid", 3))
+    lines.sort(key=lambda line: line[0])
+    for index, (value, label, color, dash, width) in enumerate(lines):
+        fig.add_vline(x=value, line=dict(color=color, dash=dash, width=width))
+        # Labels above the bars; with two lines, each on its line's outer side.
+        anchor = "center" if len(lines) == 1 else ("right" if index == 0 else "left")
+        fig.add_annotation(
+            x=value,
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            xanchor=anchor,
+            showarrow=False,
+            text=f"{label}: {format_value(value, lang, measure=measure)}",
+            font=dict(color=color),
         )
-    fig.update_layout(showlegend=ranked["value_status"].nunique() > 1, bargap=0.25)
-    return _layout(fig, lang, title, height=max(320, 110 + 44 * len(order)))
+    statuses = set(ranked["value_status"].fillna("reported").astype(str))
+    fig.update_layout(
+        showlegend=statuses != {"reported"} or not own_targets.empty,
+        bargap=0.25,
+        clickmode="event+select",
+    )
+    return _layout(fig, lang, title, height=max(320, 110 + 44 * len(codes)))
 
 
 # --- lines over time ----------------------------------------------------------------------
@@ -155,7 +234,10 @@ def lines_over_time(
     or :func:`dashboard.queries.unit_series` with ``unit_code``/``unit_name`` added).
 
     A row with ``is_parent`` true is drawn dark and dashed. With ``highlight``, that
-    unit is drawn strong and the others muted.
+    unit is drawn strong and the others muted. Rows of a continued series
+    (:func:`dashboard.queries.continued_unit_series`) with ``break_before`` get a dashed
+    vertical line, labelled from ``break_label`` (:func:`dashboard.chart_marks.label_breaks`);
+    ``source_label`` is added to the hover text of values that are other units' figures.
     """
     fig = go.Figure()
     series = series.dropna(subset=["value"])
@@ -176,10 +258,12 @@ def lines_over_time(
         if is_parent:
             fig.data[-1].line.dash = "dash"
     _add_status_legend(fig, series, lang)
+    chart_marks.add_qualifier_legend(fig, series, lang)
     if campaigns is not None and not series.empty:
         add_campaign_windows(
             fig, campaigns, series["period_start"].min(), series["period_end"].max()
         )
+    chart_marks.add_breaks(fig, series, lang)
     _year_axis(fig, series)
     _value_axis(fig, measure)
     return _layout(fig, lang, title)
@@ -194,10 +278,19 @@ def _year_axis(fig: go.Figure, series: pd.DataFrame) -> None:
 def _line_trace(
     rows: pd.DataFrame, name: str, lang: str, measure: str | None, color: str, width: float
 ) -> go.Scatter:
-    statuses = rows["value_status"].fillna("reported").astype(str)
+    qualifiers = rows["qualifier"] if "qualifier" in rows else [None] * len(rows)
+    symbols = [
+        chart_marks.marker_symbol(status, qualifier, SYMBOLS)
+        for status, qualifier in zip(rows["value_status"], qualifiers, strict=True)
+    ]
     labels = [
         with_status(_label(row, lang, measure), row.value_status, lang) for row in rows.itertuples()
     ]
+    if "source_label" in rows:  # a continued series: whose figures these are
+        labels = [
+            f"{label}<br>{source}" if isinstance(source, str) and source else label
+            for label, source in zip(labels, rows["source_label"], strict=True)
+        ]
     periods = [
         format_period(row.period_start, row.period_end, "year", lang) for row in rows.itertuples()
     ]
@@ -210,7 +303,7 @@ def _line_trace(
         marker=dict(
             size=11,
             color=color,
-            symbol=[SYMBOLS.get(status, "circle") for status in statuses],
+            symbol=symbols,
             line=dict(width=2, color=color),
         ),
         customdata=list(zip(periods, labels, strict=True)),
@@ -246,20 +339,16 @@ def _add_status_legend(fig: go.Figure, series: pd.DataFrame, lang: str) -> None:
 def add_campaign_windows(
     fig: go.Figure, campaigns: pd.DataFrame, first: Any = None, last: Any = None
 ) -> go.Figure:
-    """Shade each campaign window (``start_date``–``end_date``) and label it with its code.
+    """Shade each campaign window (``start_date``–``end_date``) and label it with its code
+    (the band's shape is named ``campaign <code>``).
 
     Windows wholly outside ``first``–``last`` are left out, so they do not stretch the axis.
     """
-    lo = pd.Timestamp(first) if first is not None else None
-    hi = pd.Timestamp(last) if last is not None else None
-    for row in campaigns.itertuples():
-        start = pd.Timestamp(row.start_date)
-        end = pd.Timestamp(row.end_date) + timedelta(days=1)
-        if (hi is not None and start > hi) or (lo is not None and end < lo):
-            continue
+    for row in _campaigns_in_range(campaigns, first, last).itertuples():
         fig.add_vrect(
-            x0=start,
-            x1=end,
+            name=f"campaign {row.campaign_code}",
+            x0=pd.Timestamp(row.start_date),
+            x1=pd.Timestamp(row.end_date) + timedelta(days=1),
             fillcolor=CAMPAIGN_COLOR,
             opacity=0.18,
             line_width=0,
@@ -269,6 +358,21 @@ def add_campaign_windows(
             annotation_font=dict(size=13, color="#7a5500"),
         )
     return fig
+
+
+def _campaigns_in_range(campaigns: pd.DataFrame, first: Any, last: Any) -> pd.DataFrame:
+    """The campaigns whose window touches ``first``–``last`` (open ends when None)."""
+    lo = pd.Timestamp(first) if first is not None else None
+    hi = pd.Timestamp(last) if last is not None else None
+    keep = [
+        not ((hi is not None and pd.Timestamp(start) > hi) or (lo is not None and end < lo))
+        for start, end in zip(
+            campaigns["start_date"],
+            [pd.Timestamp(e) + timedelta(days=1) for e in campaigns["end_date"]],
+            strict=True,
+        )
+    ]
+    return campaigns.loc[pd.Series(keep, index=campaigns.index, dtype=bool)]
 
 
 def unit_series_chart(
@@ -281,12 +385,15 @@ def unit_series_chart(
     campaigns: pd.DataFrame | None = None,
     result: BeforeAfter | None = None,
     campaign_window: tuple[Any, Any] | None = None,
+    campaign_code: str | None = None,
 ) -> go.Figure:
     """One unit's yearly series with campaign windows, targets and before/after means.
 
-    ``series`` as from :func:`dashboard.queries.unit_series`. ``result`` draws the two
-    means as horizontal segments over the years they average; ``campaign_window``
-    (start, end) is the chosen campaign, shaded more strongly.
+    ``series`` as from :func:`dashboard.queries.unit_series` or, with its breaks marked,
+    :func:`dashboard.queries.continued_unit_series`. ``result`` draws the two means as
+    horizontal segments over the years they average; ``campaign_window`` (start, end) is
+    the chosen campaign, shaded more strongly and labelled ``campaign_code`` when
+    ``campaigns`` does not shade and label it already.
     """
     frame = series.assign(unit_code="unit", unit_name=unit_name)
     fig = lines_over_time(frame, lang, measure=measure, title=title, campaigns=campaigns)
@@ -306,13 +413,27 @@ def unit_series_chart(
             )
         )
     if campaign_window is not None:
+        drawn = series.dropna(subset=["value"])
+        shaded: set[str] = set()  # campaigns already shaded and labelled by lines_over_time
+        if campaigns is not None and not drawn.empty:
+            first, last = drawn["period_start"].min(), drawn["period_end"].max()
+            shaded = set(_campaigns_in_range(campaigns, first, last)["campaign_code"])
+        label = {}
+        if campaign_code and campaign_code not in shaded:
+            label = dict(
+                annotation_text=str(campaign_code),
+                annotation_position="top left",
+                annotation_font=dict(size=13, color="#7a5500"),
+            )
         fig.add_vrect(
+            name="chosen campaign",
             x0=pd.Timestamp(campaign_window[0]),
             x1=pd.Timestamp(campaign_window[1]) + timedelta(days=1),
             fillcolor=CAMPAIGN_COLOR,
             opacity=0.22,
             line=dict(color=CAMPAIGN_COLOR, width=2),
             layer="below",
+            **label,
         )
     if result is not None:
         _add_mean_segment(

@@ -37,6 +37,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "year_range": ("Khoảng năm", "Years"),
     "period": ("Kỳ báo cáo", "Period"),
     "campaign": ("Đợt kiểm điểm", "Campaign"),
+    "copy_link": ("Sao chép liên kết", "Copy link"),
+    "copy_link_help": (
+        "Liên kết mở lại đúng màn hình này (đơn vị, chỉ tiêu, kỳ, các đợt, ngôn ngữ). Bấm "
+        "biểu tượng sao chép ở góc phải ô dưới đây.",
+        "This link reopens exactly this view (unit, indicator, period, campaigns, language). "
+        "Use the copy icon at the right of the box below.",
+    ),
     "campaigns_shown": ("Đợt tô màu trên biểu đồ", "Campaigns shaded on the charts"),
     "years_each_side": ("Số năm mỗi phía", "Years on each side"),
     "all_years": ("Tất cả", "All"),

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, state
+from dashboard import queries, state, tiles
 from dashboard.formatting import (
     MISSING,
     format_change,
@@ -23,6 +23,7 @@ from dashboard.formatting import (
     status_word,
 )
 from dashboard.i18n import t, t_or
+from dashboard.share import share_url
 from etl.errors import EtlError
 from etl.warehouse import open_for_reading, resolve_db_path
 
@@ -82,10 +83,17 @@ def show_chart(fig: Any, *, key: str, **chart_args: Any) -> Any:
 
 
 def indicator_tile(
-    row: Any, year: int, lang: str, unit_names: dict[str, str] | None = None
+    row: Any,
+    year: int,
+    lang: str,
+    unit_names: dict[str, str] | None = None,
+    sparkline: tiles.Sparkline | None = None,
 ) -> None:
-    """One ``st.metric`` for one row of :func:`dashboard.queries.overview_for_unit_year`;
-    ``unit_names`` (code → name) names the children a rolled-up value leaves out."""
+    """One bordered tile for one row of :func:`dashboard.queries.overview_for_unit_year`:
+    ``st.metric`` with the change from last year (coloured by the indicator's direction)
+    and ``sparkline`` (:func:`dashboard.tiles.sparklines`), then the verdict against the
+    target or plan (:func:`dashboard.tiles.check_target`) and the notes. ``unit_names``
+    (code → name) names the children a rolled-up value leaves out."""
     measure = row.measure
     label = row.indicator_name if is_percent(measure) else f"{row.indicator_name} ({measure})"
     delta = format_change(row.change, lang, points=bool(row.change_is_points))
@@ -95,16 +103,11 @@ def indicator_tile(
     no_change = not is_missing(row.change) and float(row.change) == 0
     if row.direction == "neutral" or is_missing(row.change) or no_change:
         color = "off"
-    st.metric(
-        label,
-        format_value(row.value, lang, measure=measure, qualifier=row.qualifier),
-        delta=delta,
-        delta_color=color,
-        delta_arrow="off" if no_change else "auto",
-        delta_description=t("vs_year", lang, year=year - 1) if delta else None,
-        help=_tile_help(row, lang),
-        border=True,
+    drawn = sparkline is not None and sparkline.drawable
+    check = tiles.check_target(
+        row.value, row.target, kind=row.kind, direction=row.direction, qualifier=row.qualifier
     )
+    verdict = tiles.target_markdown(check, lang, measure)
     notes = []
     if getattr(row, "is_rollup", False) is True:
         notes.append(t("rollup_note", lang, n=int(row.n_units)))
@@ -113,13 +116,27 @@ def indicator_tile(
             if codes:
                 names = ", ".join((unit_names or {}).get(code, code) for code in codes)
                 notes.append(t(f"rollup_{column}", lang, names=names))
-    if not is_missing(row.target):
+    if verdict is None and not is_missing(row.target):  # a target nothing judges: shown plain
         notes.append(t("target_is", lang, value=format_value(row.target, lang, measure=measure)))
     word = status_word(row.value_status, lang)
     if word:
         notes.append(f"⚠ {word}")
-    if notes:
-        st.caption(" · ".join(notes))
+    with st.container(border=True):
+        st.metric(
+            label,
+            format_value(row.value, lang, measure=measure, qualifier=row.qualifier),
+            delta=delta,
+            delta_color=color,
+            delta_arrow="off" if no_change else "auto",
+            delta_description=t("vs_year", lang, year=year - 1) if delta else None,
+            help=_tile_help(row, lang, sparkline, unit_names),
+            chart_data=list(sparkline.values) if drawn and sparkline else None,
+            chart_type="line",
+        )
+        if verdict:
+            st.markdown(verdict)
+        if notes:
+            st.caption(" · ".join(notes))
 
 
 def unit_codes(value: Any) -> list[str]:
@@ -129,7 +146,12 @@ def unit_codes(value: Any) -> list[str]:
     return [str(code) for code in value]
 
 
-def _tile_help(row: Any, lang: str) -> str:
+def _tile_help(
+    row: Any,
+    lang: str,
+    sparkline: tiles.Sparkline | None = None,
+    unit_names: dict[str, str] | None = None,
+) -> str:
     lines = [t("tile_help_code", lang, code=row.indicator_code)]
     if not is_missing(row.previous_value):
         lines.append(
@@ -139,6 +161,7 @@ def _tile_help(row: Any, lang: str) -> str:
                 value=format_value(row.previous_value, lang, measure=row.measure),
             )
         )
+    lines += tiles.sparkline_help(sparkline, lang, unit_names or {})
     if not is_missing(row.source_file):
         lines.append(t("tile_help_source", lang, file=row.source_file))
     if not is_missing(row.note) and row.note:
@@ -278,6 +301,16 @@ def choose_campaigns(windows: pd.DataFrame, lang: str) -> pd.DataFrame:
         label=t("campaigns_shown", lang),
         lang=lang,
         default=list(names),
-        format_func=lambda code: f"{code} — {names[code]}",
-    )
+        help="  \n".join(f"**{code}**: {name}" for code, name in names.items()),
+    )  # the codes as the charts label the bands; the help gives their names
     return windows[windows["campaign_code"].isin(shown)]
+
+
+def copy_link(lang: str, page_path: str) -> None:
+    """A "copy link" control: the address of exactly this view (page, every choice, the
+    language and presentation mode), in a code box whose copy button puts it on the
+    clipboard."""
+    url = share_url(st.context.url, st.query_params.to_dict(), page_path)
+    with st.popover(t("copy_link", lang), width="stretch"):
+        st.caption(t("copy_link_help", lang))
+        st.code(url, language=None, wrap_lines=True)

@@ -15,14 +15,14 @@ import dashboard
 from dashboard import charts, i18n, upload
 from dashboard.i18n import STRINGS, normalize_lang, t, t_or
 
-for _module in pkgutil.iter_modules(dashboard.__path__):  # each registers its own strings
-    importlib.import_module(f"dashboard.{_module.name}")
+for _module in pkgutil.walk_packages(dashboard.__path__, "dashboard."):  # each registers
+    importlib.import_module(_module.name)  # its own strings
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     ROOT / "app.py",
     *sorted((ROOT / "views").glob("*.py")),
-    *sorted((ROOT / "dashboard").glob("*.py")),
+    *sorted((ROOT / "dashboard").rglob("*.py")),
 ]
 
 

@@ -1,10 +1,14 @@
-"""Trước/sau đợt kiểm điểm: one unit's indicator before and after a campaign."""
+"""Trước/sau đợt kiểm điểm: one unit's indicator before and after a campaign.
+
+The series continues across the 2025 reorganisation through the successor map (a merged
+unit's history is its predecessors' figures), with the break marked on the chart; the
+campaign windows shaded can be switched off one by one (``campaigns`` in the URL)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, narrative, queries, state, stats, ui
+from dashboard import chart_marks, charts, narrative, queries, state, stats, succession, ui
 from dashboard.formatting import format_window
 from dashboard.i18n import t
 
@@ -20,7 +24,7 @@ with ui.warehouse(lang) as con:
     top = st.columns([2, 2, 2, 1])
     with top[0]:
         unit = ui.choose_unit(units, lang)
-    indicators = queries.list_indicators(con, lang, unit, years_only=True)
+    indicators = succession.lineage_indicators(con, unit, lang)  # predecessors' count too
     indicator_names = dict(
         zip(indicators["indicator_code"], indicators["indicator_name"], strict=True)
     )
@@ -34,7 +38,9 @@ with ui.warehouse(lang) as con:
         st.info(t("no_campaigns", lang))
         st.stop()
     campaign_rows = {row.campaign_code: row for row in windows.itertuples()}
-    series = queries.unit_series(con, unit, indicator)
+    series = queries.continued_unit_series(con, unit, indicator)
+    lineage = chart_marks.series_units(con, series, lang)
+    series = chart_marks.label_breaks(series, unit, lang, lineage)
     with top[2]:
         campaign = state.choose(
             "campaign",
@@ -53,6 +59,7 @@ with ui.warehouse(lang) as con:
             format_func=lambda value: t("all_years", lang) if value == "all" else value,
         )
     assert campaign is not None
+    shaded = ui.choose_campaigns(windows[windows["kind"] != "term"], lang)
     info = queries.indicator_info(con, indicator, lang) or {}
 
 chosen = campaign_rows[campaign]
@@ -78,6 +85,9 @@ st.markdown(
 )
 if result.n_illustrative:
     st.warning(t("ba_illustrative", lang, n=result.n_illustrative))
+continued = chart_marks.continuation_note(series, unit, lang, lineage)
+if continued:
+    st.caption(continued)
 ui.show_chart(
     charts.unit_series_chart(
         series,
@@ -85,9 +95,10 @@ ui.show_chart(
         unit_name=names[unit],
         measure=measure,
         title=t("series_title", lang, indicator=indicator_names[indicator], unit=names[unit]),
-        campaigns=windows[windows["kind"] != "term"],
+        campaigns=shaded,
         result=result,
         campaign_window=(chosen.start_date, chosen.end_date),
+        campaign_code=campaign,
     ),
     key="series_chart",
 )

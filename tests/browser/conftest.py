@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +59,9 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float =
     raise RuntimeError("streamlit did not become healthy in time")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a free port over a warehouse with the catalogue and no reports yet."""
-    db = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
-    assert etl_main(["init", "--db", str(db), "--no-sample"]) == 0
+@contextmanager
+def _serve(db: Path) -> Iterator[str]:
+    """``streamlit run app.py`` over the warehouse ``db`` on a free port, until the end."""
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DB": str(db)}
     process = subprocess.Popen(
@@ -96,3 +95,21 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free port over a warehouse with the catalogue and no reports yet."""
+    db = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
+    assert etl_main(["init", "--db", str(db), "--no-sample"]) == 0
+    with _serve(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sample_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free port over the sample warehouse (read only by the tests)."""
+    db = tmp_path_factory.mktemp("browser_sample") / "warehouse.duckdb"
+    assert etl_main(["init", "--db", str(db)]) == 0
+    with _serve(db) as url:
+        yield url
