@@ -8,7 +8,8 @@ view below is one page rerun as ``views/*.py`` does it on a first visit (the pag
 default unit, indicator, parent and year): open the warehouse, run the queries of
 :mod:`dashboard.queries` (and what else the page computes: :mod:`dashboard.stats`,
 :mod:`dashboard.completeness`, tables and the download files) with the page's
-arguments, close. Charts and widgets are not drawn.
+arguments, close. The compare page's Plotly figures are built (they are most of its work);
+no chart is drawn and no widget shown.
 
 Measured in the same run, best of ``--repeat``: each view on both warehouses and, for
 overview, compare and before/after, the obvious alternative on the larger one: read
@@ -37,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from bench.make_warehouse import GENERATOR_VERSION, build
-from dashboard import queries, stats
+from dashboard import charts, compare_charts, queries, ranking, stats, tiles
+from dashboard.pack import content as pack_content
 from etl.batches import list_batches
 from etl.cli import main as etl_main
 from etl.warehouse import SCHEMA_VERSION, SchemaError, open_for_reading
@@ -84,28 +86,33 @@ def overview(db: Path, clock: Clock) -> pd.DataFrame:
         unit = queries.default_unit(units)
         years = clock("list_years", queries.list_years, con, unit=unit)
         year = years[-1]
-        tiles = clock(
+        shown = clock(
             "overview_for_unit_year", queries.overview_for_unit_year, con, unit, year, LANG
         )
+        codes = list(shown["indicator_code"])
+        clock("tiles.sparklines", tiles.sparklines, con, unit, year, codes)
         clock("other_periods_for_unit", queries.other_periods_for_unit, con, unit, LANG, year=year)
-    return tiles
+    return shown
 
 
 def overview_sparklines(db: Path, clock: Clock) -> None:
-    """Overview with one series per tile (the sparklines issue 4 asks for), the obvious
-    way: :func:`dashboard.queries.unit_series` once per indicator shown."""
+    """The overview's sparklines the obvious way, for comparison: one
+    :func:`dashboard.queries.continued_unit_series` per tile instead of one query."""
     with page_connection(db, clock) as con:
         units = clock("list_units_with_data", queries.list_units_with_data, con, LANG)
         unit = queries.default_unit(units)
         year = clock("list_years", queries.list_years, con, unit=unit)[-1]
-        tiles = clock(
+        shown = clock(
             "overview_for_unit_year", queries.overview_for_unit_year, con, unit, year, LANG
         )
-        for indicator in tiles["indicator_code"]:
-            clock("unit_series × tiles", queries.unit_series, con, unit, indicator)
+        for indicator in shown["indicator_code"]:
+            clock("series × tiles", queries.continued_unit_series, con, unit, indicator)
 
 
-def compare(db: Path, clock: Clock) -> pd.DataFrame:
+def compare(db: Path, clock: Clock, *, heat: bool = False) -> pd.DataFrame:
+    """views/compare.py: the ranking with its movement, the parent's value and target,
+    the breadcrumb, the bars and the default chart over time (lines); ``compare, heat``
+    times the heat table instead, the costliest of the other two."""
     with page_connection(db, clock) as con:
         indicators = clock(
             "list_indicators",
@@ -120,15 +127,30 @@ def compare(db: Path, clock: Clock) -> pd.DataFrame:
             "parents_with_children_data", queries.parents_with_children_data, con, indicator, LANG
         )
         parent = str(parents["unit_code"].iloc[0])
-        year = clock("list_years", queries.list_years, con, indicator=indicator, parent=parent)[-1]
-        clock("indicator_info", queries.indicator_info, con, indicator, LANG)
-        ranked = clock(
-            "compare_children", queries.compare_children, con, parent, indicator, year, LANG
-        )
-        clock("unit_year_value", queries.unit_year_value, con, parent, indicator, year)
-        clock("children_series", queries.children_series, con, parent, indicator, LANG)
-        clock("campaigns", queries.campaigns, con, LANG, unit=parent, kinds=SHADED_KINDS)
+        values = clock("compare_values", ranking.compare_values, con, parent, indicator, LANG)
+        year = ranking.ranking_years(values)[-1]
+        clock("ancestors", ranking.ancestors, con, parent, LANG)
+        info = clock("indicator_info", queries.indicator_info, con, indicator, LANG) or {}
+        windows = clock("campaigns", queries.campaigns, con, LANG, unit=parent, kinds=SHADED_KINDS)
+    direction = info.get("direction")
+    result = clock("rank_children", ranking.rank_children, values, year, direction, LANG)
+    ranked = result.table
+    order = ranking.row_order(values, ranked)
+    shown = ranking.units_to_show(list(ranked["unit_code"]), order[len(ranked) :], limit=24)
+    own = ranking.parent_value(values, year)
+    clock("ranked_bar", charts.ranked_bar, ranked[ranked["unit_code"].isin(shown)], LANG)
+    ranking.target_line(own, ranked)
+    over_time = values[values["unit_code"].isin(shown)]
+    if heat:
+        table = clock("heat_table", ranking.heat_table, over_time, shown, LANG)
+        clock("heat_figure", compare_charts.heat_figure, table, LANG, direction=direction)
+    else:
+        clock("lines", charts.lines_over_time, over_time, LANG, campaigns=windows)
     return ranked
+
+
+def compare_heat(db: Path, clock: Clock) -> pd.DataFrame:
+    return compare(db, clock, heat=True)
 
 
 def before_after(db: Path, clock: Clock) -> stats.BeforeAfter:
@@ -140,7 +162,7 @@ def before_after(db: Path, clock: Clock) -> stats.BeforeAfter:
         )
         indicator = queries.default_indicator(indicators)
         windows = clock("campaigns", queries.campaigns, con, LANG, unit=unit)
-        series = clock("unit_series", queries.unit_series, con, unit, indicator)
+        series = clock("continued_unit_series", queries.continued_unit_series, con, unit, indicator)
         campaign = clock("stats.default_campaign", stats.default_campaign, series, windows)
         clock("indicator_info", queries.indicator_info, con, indicator, LANG)
     chosen = windows.set_index("campaign_code").loc[campaign]
@@ -339,6 +361,16 @@ def pandas_before_after(db: Path, clock: Clock) -> stats.BeforeAfter:
     return stats.before_after(series, chosen["start_date"], chosen["end_date"])
 
 
+def meeting_pack(db: Path, clock: Clock) -> None:
+    """views/meeting_pack.py's figures, gathered as the PDF and the .xlsx need them, for
+    the default unit's last year (drawing the PDF is timed in the README's pack section)."""
+    with page_connection(db, clock) as con:
+        units = clock("list_units_with_data", queries.list_units_with_data, con, LANG)
+        unit = queries.default_unit(units)
+        year = clock("list_years", queries.list_years, con, unit=unit)[-1]
+        clock("pack content", pack_content.build_content, con, unit, int(year), LANG)
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -350,10 +382,12 @@ VIEWS: tuple[Entry, ...] = (
     Entry("overview", overview, pandas_overview),
     Entry("overview + sparklines", overview_sparklines),
     Entry("compare", compare, pandas_compare),
+    Entry("compare, heat", compare_heat),
     Entry("before/after", before_after, pandas_before_after),
     Entry("completeness", completeness),
     Entry("explore", explore),
     Entry("upload", upload),
+    Entry("meeting pack (figures)", meeting_pack),
 )
 
 
