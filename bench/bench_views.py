@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from bench.make_warehouse import GENERATOR_VERSION, build
-from dashboard import charts, compare_charts, queries, ranking, stats, tiles
+from dashboard import charts, compare_charts, explorer, queries, ranking, stats, tiles
 from dashboard.pack import content as pack_content
 from etl.batches import list_batches
 from etl.cli import main as etl_main
@@ -172,20 +172,33 @@ def before_after(db: Path, clock: Clock) -> stats.BeforeAfter:
 
 
 def explore(db: Path, clock: Clock) -> None:
-    from dashboard.ui import with_headers  # imports streamlit: only when this view runs
-
+    """views/explore.py on a first visit: the default indicator and unit with its
+    children, lines (at most 24 series drawn), the table of what is drawn."""
     with page_connection(db, clock) as con:
         indicators = clock("list_indicators", queries.list_indicators, con, LANG)
         units = clock("list_units_with_data", queries.list_units_with_data, con, LANG)
         first, last = clock("year_span", queries.year_span, con)
         chosen_indicators = [queries.default_indicator(indicators)]
         chosen_units = queries.unit_with_children(units, queries.default_unit(units))
+        kinds = clock("period_types", explorer.period_types, con, chosen_indicators, chosen_units)
         tidy = clock(
-            "explore", queries.explore, con, chosen_indicators, chosen_units, first, last, LANG
+            "fetch",
+            explorer.fetch,
+            con,
+            chosen_indicators,
+            chosen_units,
+            kinds[0],
+            first,
+            last,
+            LANG,
         )
-    wide = clock("pivot_explore", queries.pivot_explore, tidy)
-    clock("with_headers", with_headers, wide, LANG)
-    # the CSV and XLSX are built when their button is clicked, not on a rerun
+        clock("base_periods", explorer.base_periods, tidy)
+        windows = clock("campaigns", explorer.campaigns, con, chosen_units, LANG)
+    frame = clock("transform", explorer.transform, tidy, LANG).frame
+    drawn, _ = clock("first_series", explorer.first_series, frame, LANG)
+    clock("shown_table", explorer.shown_table, drawn, "lines", "tidy", LANG)
+    clock("figures", explorer.figures, drawn, "lines", LANG, campaigns=windows)
+    # the CSV, XLSX and Parquet files are built when their button is clicked
 
 
 def upload(db: Path, clock: Clock) -> None:

@@ -205,12 +205,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Chỉ hiển thị {n} dòng đầu tiên. Thu hẹp lựa chọn để xem đủ.",
         "Only the first {n} rows are shown. Narrow the choice to see them all.",
     ),
-    "explore_download_note": (
-        "Tệp CSV chứa từng giá trị kèm mã đơn vị, mã chỉ tiêu và nguồn; tệp Excel có thêm "
-        "bảng theo năm.",
-        "The CSV file holds every value with unit and indicator codes and its source; the "
-        "Excel file adds the table by year.",
-    ),
     "download_csv": ("Tải CSV", "Download CSV"),
     "download_xlsx": ("Tải Excel", "Download Excel"),
     "sheet_table": ("Bảng", "Table"),

@@ -192,7 +192,7 @@ def test_explore_returns_rows_for_the_chosen_units(app: Callable[..., AppTest]) 
     assert set(rows["Đơn vị"]) == {"Quận Ô Môn", "Quận Bình Thủy"}
     assert set(rows["Kỳ"]) == {"2010", "2011", "2012", "2013", "2014"}
     assert len(rows) == 2 * 2 * 5
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # CSV, XLSX, Parquet
     assert "20 giá trị · 2 đơn vị · 2 chỉ tiêu" in _texts(at)
     at.radio(key="view").set_value("pivot").run()
     wide = _frame(at, "Đơn vị", "Chỉ tiêu")
