@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import functools
 import io
 import tempfile
 import time
@@ -38,7 +39,21 @@ import numpy as np
 import pandas as pd
 
 from bench.make_warehouse import GENERATOR_VERSION, build
-from dashboard import charts, compare_charts, explorer, queries, ranking, stats, tiles
+from dashboard import (
+    before_after_view as bav,
+)
+from dashboard import (
+    charts,
+    compare_charts,
+    explorer,
+    its_charts,
+    queries,
+    ranking,
+    rollup,
+    stats,
+    succession,
+    tiles,
+)
 from dashboard.pack import content as pack_content
 from etl.batches import list_batches
 from etl.cli import main as etl_main
@@ -154,21 +169,65 @@ def compare_heat(db: Path, clock: Clock) -> pd.DataFrame:
 
 
 def before_after(db: Path, clock: Clock) -> stats.BeforeAfter:
+    """views/before_after.py on a first visit: the default unit's continued series, its
+    means, the interrupted time series and its chart, and every child's estimate."""
     with page_connection(db, clock) as con:
         units = clock("list_units_with_data", queries.list_units_with_data, con, LANG)
         unit = queries.default_unit(units)
         indicators = clock(
-            "list_indicators", queries.list_indicators, con, LANG, unit, years_only=True
+            "lineage_indicators", succession.lineage_indicators, con, unit, LANG, years_only=False
         )
         indicator = queries.default_indicator(indicators)
-        windows = clock("campaigns", queries.campaigns, con, LANG, unit=unit)
-        series = clock("continued_unit_series", queries.continued_unit_series, con, unit, indicator)
-        campaign = clock("stats.default_campaign", stats.default_campaign, series, windows)
-        clock("indicator_info", queries.indicator_info, con, indicator, LANG)
+        info = clock("indicator_info", queries.indicator_info, con, indicator, LANG) or {}
+        lineage = clock("lineage_units", rollup.lineage_units, con, unit)
+        period_type = clock("period_types", bav.period_types, con, lineage, indicator)[0]
+        series = clock(
+            "continued_unit_series",
+            queries.continued_unit_series,
+            con,
+            unit,
+            indicator,
+            period_type,
+        )
+        across = clock(
+            "children_frame", bav.children_frame, con, unit, indicator, period_type, LANG
+        )
+        compared = clock(
+            "ancestors_below", bav.ancestors_below, con, unit, across["unit_code"].unique()
+        )
+        windows = clock("campaign_choices", bav.campaign_choices, con, unit, compared, LANG)
+    campaign = clock("stats.default_campaign", stats.default_campaign, series, windows)
     chosen = windows.set_index("campaign_code").loc[campaign]
-    return clock(
-        "stats.before_after", stats.before_after, series, chosen["start_date"], chosen["end_date"]
+    start, end = chosen["start_date"], chosen["end_date"]
+    means = clock("stats.before_after", stats.before_after, series, start, end)
+    kind = info.get("kind")
+    result = clock(
+        "its.analyse",
+        bav.analyse,
+        series[["period_start", "period_end", "value", "value_status"]],
+        start,
+        end,
+        period_type=period_type,
+        periods=None,
+        drop_window=True,
+        family="auto",
+        kind=kind,
     )
+    clock("its_chart", its_charts.its_chart, result, LANG, window=(start, end))
+    clock(
+        "unit_estimates",
+        bav.unit_estimates,
+        across,
+        start,
+        end,
+        family="auto",
+        kind=kind,
+        period_type=period_type,
+        before=None,
+        after=None,
+        drop_window=True,
+    )
+    return means
 
 
 def explore(db: Path, clock: Clock) -> None:
@@ -355,6 +414,15 @@ def pandas_compare(db: Path, clock: Clock) -> pd.DataFrame:
     return ranked[["rank", "unit_code", "value"]]
 
 
+@functools.lru_cache(maxsize=8)
+def _page_indicator(db: Path, unit: str) -> str | None:
+    """The before/after page's default indicator for ``unit`` (looked up once per
+    warehouse, so the best of several runs leaves it out)."""
+    with queries.reader(db) as con:
+        indicators = succession.lineage_indicators(con, unit, LANG, years_only=False)
+    return queries.default_indicator(indicators)
+
+
 def pandas_before_after(db: Path, clock: Clock) -> stats.BeforeAfter:
     obs, indicators = read_everything(db, clock)
     unit = pandas_default_unit(obs)
@@ -363,6 +431,9 @@ def pandas_before_after(db: Path, clock: Clock) -> stats.BeforeAfter:
     rolled = children["indicator_code"].map(indicators["unit_aggregation"]) != "none"
     counts = pd.concat([mine, children[rolled]])["indicator_code"].value_counts()
     indicator = pandas_default_indicator(counts, indicators)
+    # The page's default counts every period type and the predecessors' figures
+    # (succession.lineage_indicators); take its choice so both compute the same series.
+    indicator = _page_indicator(db, unit) or indicator
     yearly = pandas_yearly(obs, indicators, unit, (0, 9999), indicator).sort_values("year")
     series = yearly.assign(
         period_start=[date(int(y), 1, 1) for y in yearly["year"]],
