@@ -76,6 +76,7 @@ from scipy import stats
 from dashboard import rollup
 from dashboard.formatting import format_number, is_percent
 from dashboard.i18n import normalize_lang, register, t
+from dashboard.stats import MeansChange
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -236,7 +237,7 @@ class Estimate:
 
 
 @dataclass(frozen=True)
-class ITSResult:
+class ITSResult(MeansChange):
     """The before/after analysis of one series at one campaign (see the module's docstring).
 
     ``curve`` has one row per period shown: period_start, period_end, t, side (``before``,
@@ -276,21 +277,6 @@ class ITSResult:
     @property
     def thin(self) -> bool:
         return min(self.n_before, self.n_after) < THIN_SIDE
-
-    @property
-    def change(self) -> float | None:
-        """After-mean minus before-mean."""
-        if self.mean_before is None or self.mean_after is None:
-            return None
-        return self.mean_after - self.mean_before
-
-    @property
-    def relative_change(self) -> float | None:
-        """The change in percent of the before-mean; None when that is zero or missing."""
-        change = self.change
-        if change is None or not self.mean_before:
-            return None
-        return change / abs(self.mean_before) * 100
 
 
 # --- the numerical core: many series at once -----------------------------------------------

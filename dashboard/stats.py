@@ -17,23 +17,12 @@ import numpy as np
 import pandas as pd
 
 
-@dataclass(frozen=True)
-class BeforeAfter:
-    """Means before and after one campaign window for one yearly series."""
+class MeansChange:
+    """The change between a before-mean and an after-mean, for the results that hold both
+    (:class:`BeforeAfter` here, :class:`dashboard.its.ITSResult`)."""
 
-    years_before: tuple[int, ...]
-    years_after: tuple[int, ...]
-    years_excluded: tuple[int, ...]
     mean_before: float | None
     mean_after: float | None
-    n_illustrative: int
-    trend_after: float | None = None
-    residual_sd: float | None = None
-
-    @property
-    def sufficient(self) -> bool:
-        """Both sides hold at least one year."""
-        return bool(self.years_before) and bool(self.years_after)
 
     @property
     def change(self) -> float | None:
@@ -49,6 +38,25 @@ class BeforeAfter:
         if change is None or not self.mean_before:
             return None
         return change / abs(self.mean_before) * 100
+
+
+@dataclass(frozen=True)
+class BeforeAfter(MeansChange):
+    """Means before and after one campaign window for one yearly series."""
+
+    years_before: tuple[int, ...]
+    years_after: tuple[int, ...]
+    years_excluded: tuple[int, ...]
+    mean_before: float | None
+    mean_after: float | None
+    n_illustrative: int
+    trend_after: float | None = None
+    residual_sd: float | None = None
+
+    @property
+    def sufficient(self) -> bool:
+        """Both sides hold at least one year."""
+        return bool(self.years_before) and bool(self.years_after)
 
     @property
     def change_vs_trend(self) -> float | None:
