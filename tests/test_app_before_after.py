@@ -34,10 +34,9 @@ from dashboard.formatting import format_change, format_number, format_value
 from etl.catalogue import DATA_DIR, load_catalogue
 from etl.cli import main as etl_main
 from etl.warehouse import open_warehouse
+from tests.apptest import open_app
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "views/before_after.py"
-TIMEOUT = 60
 REVIEW_2012 = ("2012-08-01", "2012-12-31")  # NQTW4-XI-2012, as data/campaigns.csv says
 PILOT = "PILOT-2012"
 PILOT_SCOPE = frozenset({"916", "917", "918", "919"})
@@ -46,11 +45,7 @@ QUARTERLY_UNITS = {"916": "Quận Ninh Kiều", "917": "Quận Ô Môn", "918": 
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_app(PAGE, params)
 
 
 @pytest.fixture

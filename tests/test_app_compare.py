@@ -21,18 +21,13 @@ from streamlit.testing.v1 import AppTest
 
 from bench.make_warehouse import build
 from dashboard import charts, compare_charts, queries
+from tests.apptest import open_app
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "views/compare.py"
-TIMEOUT = 60
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_app(PAGE, params)
 
 
 @pytest.fixture

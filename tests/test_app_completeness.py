@@ -25,11 +25,10 @@ from dashboard.completeness import Period, Summary
 from dashboard.i18n import STRINGS, t
 from dashboard.queries import Connection, reader
 from etl.cli import main as etl_main
+from tests.apptest import open_app
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 PAGE = "views/completeness.py"
-TIMEOUT = 60
 H1_2025 = Period("half", date(2025, 1, 1), date(2025, 6, 30))
 
 # Units of the ministry's party organisation (data/units.csv): DBBCT-01..10 existed at the
@@ -371,11 +370,7 @@ def test_the_library_does_not_import_streamlit() -> None:
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_app(PAGE, params)
 
 
 def _texts(at: AppTest) -> str:

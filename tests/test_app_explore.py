@@ -12,18 +12,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.apptest import open_app
+
 PAGE = "views/explore.py"
-TIMEOUT = 60
 CAN_THO = {"indicators": "poverty_rate", "units": "917,918,927", "years": "2006-2016"}
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    return at.run()
+    return open_app(PAGE, params)
 
 
 @pytest.fixture

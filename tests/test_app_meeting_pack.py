@@ -13,18 +13,13 @@ from openpyxl import load_workbook
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from tests.apptest import open_app
+
 PAGE = "views/meeting_pack.py"
-TIMEOUT = 60
 
 
 def _open(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()  # the page's url_path differs from its file name: switch after a first run
-    at.switch_page(PAGE)
-    return at.run()
+    return open_app(PAGE, params, first_run=True)  # url_path is not the file name
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import upload
 from etl.cli import main as etl_main
+from tests.apptest import open_app
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
     "views/overview.py",
     "views/compare.py",
@@ -26,16 +26,10 @@ PAGES = [
     "views/explore.py",
     "views/upload.py",
 ]
-TIMEOUT = 60
 
 
 def _open(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page is not None:
-        at.switch_page(page)
-    return at.run()
+    return open_app(page, params)
 
 
 @pytest.fixture

@@ -11,18 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TIMEOUT = 60
+from tests.apptest import open_app
 
 
 def _open(page: str | None = None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page is not None:
-        at.switch_page(page)
-    return at.run()
+    return open_app(page, params)
 
 
 @pytest.fixture
