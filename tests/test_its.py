@@ -463,3 +463,19 @@ def test_the_chart_draws_the_fit_the_counterfactual_band_and_the_campaign() -> N
     assert fig.layout.separators == ",."
     band = next(trace for trace in fig.data if trace.name == t("its_chart_band", "vi"))
     assert len(band.y) == 8  # the window and the seven after periods
+
+
+def test_calibrated_critical_values_are_remembered_per_design_and_never_shared() -> None:
+    t = np.arange(12, dtype=float)
+    after = (t >= 6).astype(float)
+    X = np.column_stack([np.ones(12), t, after, t * after])
+    contrasts = np.eye(4)[[2, 3]]
+    first = its.critical_values(X, contrasts)
+    first[:] = 0  # the caller's copy: the remembered values stay as they were
+    again = its.critical_values(X.copy(), contrasts.copy())
+    assert np.all(again > 2) and not np.array_equal(first, again)
+    assert again.tolist() == list(
+        its._calibrated.__wrapped__(
+            X.shape, contrasts.shape, its.CALIBRATION_DRAWS, X.tobytes(), contrasts.tobytes()
+        )
+    )
