@@ -14,6 +14,15 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 LIVE = '[data-testid="stElementContainer"][data-stale="false"]'
 
 
+def _choose_files(page: Page, *paths: str) -> None:
+    """Put files in the uploader once the rerun the name field started has finished: an
+    input that rerun replaces would drop them (seen on a loaded machine)."""
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden(timeout=30_000)
+    dropzone = page.locator(f'{LIVE} [data-testid="stFileUploaderDropzoneInput"]')
+    expect(dropzone).to_be_attached(timeout=30_000)
+    dropzone.set_input_files(list(paths))
+
+
 def test_upload_a_sample_report_then_see_it_on_the_overview(page: Page, app_url: str) -> None:
     workbook = next(SAMPLE.glob("02_*.xlsx"))
     page.goto(f"{app_url}/upload")
@@ -21,9 +30,7 @@ def test_upload_a_sample_report_then_see_it_on_the_overview(page: Page, app_url:
     expect(who).to_be_visible(timeout=30_000)
     who.fill("Văn phòng Thành ủy")
     who.press("Enter")
-    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-    expect(dropzone).to_be_attached(timeout=30_000)
-    dropzone.set_input_files(str(workbook))
+    _choose_files(page, str(workbook))
 
     store = page.get_by_role("button", name=re.compile(r"^Lưu .* vào kho$"))
     expect(store).to_be_visible(timeout=30_000)
@@ -61,7 +68,7 @@ def test_upload_with_a_unit_to_match_then_store_and_roll_back(
     expect(who).to_be_visible(timeout=30_000)
     who.fill("Văn phòng Thành ủy")
     who.press("Enter")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(workbook))
+    _choose_files(page, str(workbook))
 
     errors = page.locator(f'{LIVE} [data-testid="stAlertContentError"]')
     expect(errors).to_contain_text("Ô Môn (quận)", timeout=30_000)
@@ -115,9 +122,7 @@ def test_upload_two_files_at_once_and_store_both(page: Page, app_url: str, tmp_p
     expect(who).to_be_visible(timeout=30_000)
     who.fill("Ủy ban Kiểm tra")
     who.press("Enter")
-    dropzone = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
-    expect(dropzone).to_be_attached(timeout=30_000)
-    dropzone.set_input_files([str(admitted), str(disciplined)])
+    _choose_files(page, str(admitted), str(disciplined))
 
     store_all = page.get_by_role("button", name="Lưu mọi tệp không có lỗi vào kho (2 tệp)")
     expect(store_all).to_be_enabled(timeout=30_000)
