@@ -276,6 +276,25 @@ def choose_unit(units: pd.DataFrame, lang: str) -> str:
     return unit
 
 
+def choose_unit_and_year(
+    con: queries.Connection, lang: str
+) -> tuple[str, int | None, dict[str, str]]:
+    """A unit and one of its years side by side (URL parameters ``unit`` and ``year``, the
+    latest year by default), as the overview and the meeting pack choose them: the unit,
+    the year (None when the unit has no yearly figures) and every unit's name by code."""
+    units = queries.list_units_with_data(con, lang)
+    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
+    left, right = st.columns([3, 1])
+    with left:
+        unit = choose_unit(units, lang)
+    years = queries.list_years(con, unit=unit)
+    with right:
+        year = state.choose(
+            "year", years, label=t("year", lang), lang=lang, default=years[-1] if years else None
+        )
+    return unit, None if year is None else int(year), names
+
+
 def choose_indicator(indicators: pd.DataFrame, lang: str) -> str | None:
     """The indicator picker (URL parameter ``indicator``)."""
     names = dict(zip(indicators["indicator_code"], indicators["indicator_name"], strict=True))

@@ -15,16 +15,7 @@ st.title(t("page_meeting_pack", lang))
 st.markdown(t("pack_intro", lang))
 
 with ui.warehouse(lang) as con:
-    units = queries.list_units_with_data(con, lang)
-    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
-    left, right = st.columns([3, 1])
-    with left:
-        unit = ui.choose_unit(units, lang)
-    years = queries.list_years(con, unit=unit)
-    with right:
-        year = state.choose(
-            "year", years, label=t("year", lang), lang=lang, default=years[-1] if years else None
-        )
+    unit, year, names = ui.choose_unit_and_year(con, lang)
 
 if year is None:
     st.info(t("pack_no_year", lang, unit=names[unit]))
@@ -39,14 +30,14 @@ else:
     st.warning(t("pack_no_browser", lang, path=browser))
 
 
-def _make(kind: str, unit: str = unit, year: int = int(year), lang: str = lang) -> bytes:
+def _make(kind: str, unit: str = unit, year: int = year, lang: str = lang) -> bytes:
     """The file, built when its button is clicked (on Streamlit's worker thread)."""
     with queries.reader(ui.db_path()) as connection:
         made = content.build_content(connection, unit, year, lang)
     return pdf.to_pdf(made) if kind == "pdf" else xlsx.to_xlsx(made)
 
 
-stem = content.file_stem(unit, int(year))
+stem = content.file_stem(unit, year)
 left, right, _ = st.columns([1, 1, 1])
 left.download_button(
     t("pack_download_pdf", lang),

@@ -15,27 +15,16 @@ lang = state.current_lang()
 st.title(t("page_overview", lang))
 
 with ui.warehouse(lang) as con:
-    units = queries.list_units_with_data(con, lang)
-    names = dict(zip(units["unit_code"], units["unit_name"], strict=True))
-    left, right = st.columns([3, 1])
-    with left:
-        unit = ui.choose_unit(units, lang)
-    years = queries.list_years(con, unit=unit)
-    with right:
-        year = state.choose(
-            "year", years, label=t("year", lang), lang=lang, default=years[-1] if years else None
-        )
+    unit, year, names = ui.choose_unit_and_year(con, lang)
     if year is None:
         st.info(t("no_yearly_data", lang, unit=names[unit]))
         overview = None
         sparks: dict[str, tiles.Sparkline] = {}
     else:
-        overview = queries.overview_for_unit_year(con, unit, int(year), lang)
+        overview = queries.overview_for_unit_year(con, unit, year, lang)
         # every tile's sparkline, in one query
-        sparks = tiles.sparklines(con, unit, int(year), list(overview["indicator_code"]))
-    others = queries.other_periods_for_unit(
-        con, unit, lang, year=None if year is None else int(year)
-    )
+        sparks = tiles.sparklines(con, unit, year, list(overview["indicator_code"]))
+    others = queries.other_periods_for_unit(con, unit, lang, year=year)
 
 if overview is not None and year is not None:
     st.subheader(t("overview_heading", lang, unit=names[unit], year=year))
@@ -50,7 +39,7 @@ if overview is not None and year is not None:
                 with column:
                     ui.indicator_tile(
                         row,
-                        int(year),
+                        year,
                         lang,
                         unit_names=names,
                         sparkline=sparks.get(str(row.indicator_code)),
